@@ -1,0 +1,229 @@
+//! Log-in, sessions and tokens, password hashing (argon2id) and the throttle on
+//! repeated failed log-ins.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::Actor;
+use crate::error::AppError;
+use crate::store::users::{self, SessionKind, User};
+use crate::store::{self, Db};
+
+/// How long a browser session lives.
+pub const COOKIE_SESSION_HOURS: i64 = 12;
+/// How long an API token lives.
+pub const BEARER_TOKEN_DAYS: i64 = 7;
+
+/// Hashes a password with argon2id and a random salt.
+///
+/// # Errors
+/// Only if the hasher itself fails (it does not for valid parameters).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| AppError::Internal(format!("argon2: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Counts failed log-ins per user name within a window and refuses further
+/// attempts once the limit is reached, until the window passes.
+#[derive(Debug)]
+pub struct LoginThrottle {
+    limit: u32,
+    window: Duration,
+    failures: Mutex<HashMap<String, (u32, Instant)>>,
+}
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle::new(5, Duration::from_secs(15 * 60))
+    }
+}
+
+impl LoginThrottle {
+    pub fn new(limit: u32, window: Duration) -> Self {
+        LoginThrottle { limit, window, failures: Mutex::new(HashMap::new()) }
+    }
+
+    /// # Errors
+    /// `TooManyRequests` while `key` is locked out.
+    pub fn check(&self, key: &str) -> Result<(), AppError> {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((count, since)) = failures.get(key).copied() {
+            let elapsed = since.elapsed();
+            if elapsed >= self.window {
+                failures.remove(key);
+            } else if count >= self.limit {
+                return Err(AppError::TooManyRequests { retry_after_secs: (self.window - elapsed).as_secs().max(1) });
+            }
+        }
+        Ok(())
+    }
+
+    fn record_failure(&self, key: &str) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if failures.len() > 100_000 {
+            let window = self.window;
+            failures.retain(|_, (_, since)| since.elapsed() < window);
+        }
+        let entry = failures.entry(key.to_string()).or_insert((0, Instant::now()));
+        entry.0 += 1;
+    }
+
+    fn clear(&self, key: &str) {
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+/// A new session: the secret goes to the client once and is never stored.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token: String,
+    pub csrf_token: String,
+    pub actor: Actor,
+}
+
+/// Checks a user name and password and opens a session of the given kind.
+///
+/// # Errors
+/// `TooManyRequests` after repeated failures, `Unauthorized` for wrong or disabled credentials.
+pub async fn log_in(db: &Db, throttle: &LoginThrottle, username: &str, password: &str, kind: SessionKind) -> Result<NewSession, AppError> {
+    let key = username.trim().to_lowercase();
+    throttle.check(&key)?;
+    let user = users::find_user_by_username(db, username.trim()).await?;
+    let valid = match &user {
+        Some(u) => verify_password(password, &u.password_hash) && u.disabled_at.is_none(),
+        None => {
+            // spend the same time as a real check so that timing does not reveal user names
+            let _ = verify_password(password, DUMMY_HASH);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| valid) else {
+        throttle.record_failure(&key);
+        return Err(AppError::Unauthorized("用户名或密码错误"));
+    };
+    throttle.clear(&key);
+    let lifetime = match kind {
+        SessionKind::Cookie => time::Duration::hours(COOKIE_SESSION_HOURS),
+        SessionKind::Bearer => time::Duration::days(BEARER_TOKEN_DAYS),
+    };
+    let token = random_secret();
+    let csrf_token = random_secret();
+    let expires_at = store::timestamp(time::OffsetDateTime::now_utc() + lifetime);
+    users::insert_session(db, &hash_secret(&token), user.id, kind, &csrf_token, &expires_at).await?;
+    Ok(NewSession { token, csrf_token, actor: actor_of(&user) })
+}
+
+/// The actor behind a session secret, with the session's CSRF token.
+///
+/// # Errors
+/// `Unauthorized` for an unknown, expired, wrong-kind or disabled session.
+pub async fn authenticate(db: &Db, token: &str, kind: SessionKind) -> Result<(Actor, String), AppError> {
+    const GONE: AppError = AppError::Unauthorized("未登录或登录已过期，请重新登录");
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(GONE);
+    }
+    let hash = hash_secret(token);
+    let session = users::find_session(db, &hash).await?.ok_or(GONE)?;
+    let kind_code = match kind {
+        SessionKind::Cookie => "cookie",
+        SessionKind::Bearer => "bearer",
+    };
+    if session.kind != kind_code || session.expires_at < store::now() {
+        return Err(GONE);
+    }
+    let mut conn = db.pool().acquire().await?;
+    let user = users::find_user(&mut conn, session.user_id).await?.ok_or(GONE)?;
+    if user.disabled_at.is_some() {
+        return Err(GONE);
+    }
+    Ok((actor_of(&user), session.csrf_token))
+}
+
+/// Ends a session on the server, so its secret is worthless from now on.
+///
+/// # Errors
+/// Only a database failure.
+pub async fn log_out(db: &Db, token: &str) -> Result<(), AppError> {
+    users::delete_session(db, &hash_secret(token)).await?;
+    Ok(())
+}
+
+pub fn actor_of(user: &User) -> Actor {
+    Actor {
+        user_id: user.id,
+        username: user.username.clone(),
+        display_name: user.display_name.clone(),
+        role: user.role.0,
+        township_id: user.township_id,
+        department_id: user.department_id,
+        enterprise_id: user.enterprise_id,
+        cadre_id: user.cadre_id,
+    }
+}
+
+/// 32 random bytes as hex: session ids, API tokens, CSRF tokens.
+pub fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Compares two secrets in time independent of where they differ.
+pub fn secrets_match(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The hash of a random password, verified against when the user does not exist.
+const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3lSjqx0y3u8ezLXrbyqYfMh0d2v1i7C7oQ3iNpb8Lr0";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashed_passwords_verify_and_wrong_ones_do_not() {
+        let hash = hash_password("demo").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("demo", &hash));
+        assert!(!verify_password("Demo", &hash));
+    }
+
+    #[test]
+    fn the_dummy_hash_is_well_formed() {
+        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+    }
+
+    #[test]
+    fn the_throttle_locks_after_the_limit_and_clears_on_success() {
+        let t = LoginThrottle::new(3, Duration::from_secs(60));
+        for _ in 0..3 {
+            t.check("hengfeng").unwrap();
+            t.record_failure("hengfeng");
+        }
+        assert!(matches!(t.check("hengfeng"), Err(AppError::TooManyRequests { .. })));
+        assert!(t.check("xuehui").is_ok());
+        t.clear("hengfeng");
+        assert!(t.check("hengfeng").is_ok());
+    }
+
+    #[test]
+    fn secrets_compare_exactly() {
+        assert!(secrets_match("abc", "abc"));
+        assert!(!secrets_match("abc", "abd"));
+        assert!(!secrets_match("abc", "abcd"));
+    }
+}

@@ -1,0 +1,293 @@
+//! The command line: `demo`, `serve`, `user add`, `backup`, `restore`, `openapi`.
+//! Each command is a function here so that `main.rs` stays a thin shell.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+
+use crate::app::{Actor, registry, users};
+use crate::demo;
+use crate::domain::{Role, ScopeKind};
+use crate::store::registry::EnterpriseFilter;
+use crate::store::{self, Backend, Db, PageRequest};
+use crate::web::{self, AppState};
+
+#[derive(Debug, Parser)]
+#[command(name = "zonedesk", version, about = "开发区复工复产服务平台 — the zone's enterprise-service desk")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the demo zone of the newspaper page (creates it on first run).
+    Demo(DemoArgs),
+    /// Serve production from a database URL (migrations run at start).
+    Serve(ServeArgs),
+    /// Manage user accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Copy the SQLite database to FILE while it is in use (PostgreSQL: use pg_dump).
+    Backup(BackupArgs),
+    /// Replace the SQLite database with a backup FILE (stop the server first).
+    Restore(BackupArgs),
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder of the demo database.
+    #[arg(long, env = "ZONEDESK_DEMO_DATA", default_value = "zonedesk-demo")]
+    pub data: PathBuf,
+    /// Address to listen on.
+    #[arg(long, env = "ZONEDESK_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Throw the demo database away and load it anew.
+    #[arg(long)]
+    pub reset: bool,
+    /// Password of every demo user.
+    #[arg(long, env = "ZONEDESK_DEMO_PASSWORD", default_value = "demo", hide_env_values = true)]
+    pub password: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DatabaseArgs {
+    /// sqlite://PATH or postgres://USER@HOST/DB
+    #[arg(long, env = "ZONEDESK_DATABASE_URL", default_value = "sqlite://zonedesk.db", hide_env_values = true)]
+    pub database_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Address to listen on.
+    #[arg(long, env = "ZONEDESK_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Mark session cookies Secure (set when served behind HTTPS).
+    #[arg(long, env = "ZONEDESK_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account.
+    Add(UserAddArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The log-in name.
+    pub name: String,
+    /// admin, leader, township, department, officer, enterprise, volunteer, isolation
+    #[arg(long)]
+    pub role: String,
+    /// What the role is bound to: township=NAME, department=NAME, cadre=NAME,
+    /// enterprise=NAME or CREDIT-CODE (an id works too: township=3).
+    #[arg(long)]
+    pub scope: Option<String>,
+    /// The display name (defaults to the log-in name).
+    #[arg(long)]
+    pub display_name: Option<String>,
+    /// The initial password.
+    #[arg(long, env = "ZONEDESK_USER_PASSWORD", hide_env_values = true)]
+    pub password: String,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+/// Runs one command to its end.
+///
+/// # Errors
+/// Whatever stops the command, with context for the operator.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Demo(args) => run_demo(args).await,
+        Command::Serve(args) => run_serve(args).await,
+        Command::User(UserCommand::Add(args)) => run_user_add(args).await,
+        Command::Backup(args) => run_backup(&args).await,
+        Command::Restore(args) => run_restore(&args).await,
+        Command::Openapi => {
+            let db = Db::connect("sqlite::memory:").await?;
+            println!("{}", serde_json::to_string_pretty(&web::router::openapi(AppState::new(db)))?);
+            Ok(())
+        }
+    }
+}
+
+async fn open(url: &str) -> anyhow::Result<Db> {
+    let db = Db::connect(url).await.with_context(|| format!("cannot open the database {}", store::redact(url)))?;
+    db.migrate().await.context("cannot migrate the database")?;
+    Ok(db)
+}
+
+async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
+    let file = args.data.join("zonedesk.db");
+    if args.reset {
+        for suffix in ["", "-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{suffix}", file.display()));
+            if path.exists() {
+                std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+            }
+        }
+    }
+    std::fs::create_dir_all(&args.data).with_context(|| format!("cannot create {}", args.data.display()))?;
+    let db = open(&format!("sqlite://{}", file.display())).await?;
+    let fresh = store::users::list_users(&db, &PageRequest { page: None, per_page: Some(1) }).await?.total == 0;
+    if fresh {
+        let summary = demo::load(&db, &args.password).await.map_err(|e| anyhow::anyhow!("loading the demo failed: {e}"))?;
+        println!(
+            "已创建演示数据：{} 个乡镇办、{} 个职能部门、{} 家企业、{} 名干部（{} 名首席服务员已派驻）",
+            summary.townships, summary.departments, summary.enterprises, summary.cadres, summary.officers_assigned
+        );
+    } else {
+        println!("使用已有演示数据：{}（--reset 重新开始）", file.display());
+    }
+    println!("开发区复工复产服务平台 演示：http://{}/", args.addr);
+    println!("演示账号（密码均为 {}）：", if args.password == "demo" { "demo" } else { "--password 所设" });
+    for name in demo::DEMO_USERNAMES {
+        if let Some(u) = store::users::find_user_by_username(&db, name).await? {
+            println!("  {:<11} {}（{}）", u.username, crate::web::i18n::Lang::Zh.role(u.role.0), u.display_name);
+        }
+    }
+    web::serve(AppState::new(db), args.addr).await.with_context(|| format!("cannot serve on {}", args.addr))
+}
+
+async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {
+    let db = open(&args.db.database_url).await?;
+    let mut state = AppState::new(db);
+    state.secure_cookies = args.secure_cookies;
+    tracing::info!(addr = %args.addr, "serving");
+    println!("zonedesk serving on http://{}/", args.addr);
+    web::serve(state, args.addr).await.with_context(|| format!("cannot serve on {}", args.addr))
+}
+
+async fn run_user_add(args: UserAddArgs) -> anyhow::Result<()> {
+    let db = open(&args.db.database_url).await?;
+    let role = Role::parse(&args.role).with_context(|| format!("unknown role {}", args.role))?;
+    let scope_id = match (role.scope_kind(), args.scope.as_deref()) {
+        (Some(kind), Some(scope)) => Some(resolve_scope(&db, kind, scope).await?),
+        (Some(kind), None) => bail!("role {} needs --scope {}=…", role.code(), kind.code()),
+        (None, _) => None,
+    };
+    let input = users::UserInput {
+        username: args.name.clone(),
+        display_name: args.display_name.clone().unwrap_or_default(),
+        password: args.password.clone(),
+        role: role.code().to_string(),
+        scope_id,
+    };
+    let user = users::create_user(&db, &Actor::system(), &input).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("已创建账号 {}（{}）", user.username, crate::web::i18n::Lang::Zh.role(role));
+    Ok(())
+}
+
+/// Finds what `kind=value` names: an id, or a name (a credit code for enterprises).
+async fn resolve_scope(db: &Db, kind: ScopeKind, scope: &str) -> anyhow::Result<i64> {
+    let (given_kind, value) = scope.split_once('=').with_context(|| format!("--scope should be {}=NAME", kind.code()))?;
+    if given_kind != kind.code() {
+        bail!("this role is bound to a {}, not a {given_kind}", kind.code());
+    }
+    if let Ok(id) = value.parse::<i64>() {
+        return Ok(id);
+    }
+    let system = Actor::system();
+    let found = match kind {
+        ScopeKind::Township => registry::list_townships(db, &system).await?.into_iter().find(|t| t.name == value).map(|t| t.id),
+        ScopeKind::Department => registry::list_departments(db, &system).await?.into_iter().find(|d| d.name == value).map(|d| d.id),
+        ScopeKind::Cadre => {
+            let page = PageRequest { page: None, per_page: Some(PageRequest::MAX_PER_PAGE) };
+            let mut found = None;
+            let mut n = 1;
+            loop {
+                let p = registry::list_cadres(db, &system, None, &PageRequest { page: Some(n), ..page }).await?;
+                if let Some(c) = p.items.iter().find(|c| c.name == value) {
+                    found = Some(c.id);
+                    break;
+                }
+                if n >= p.pages() {
+                    break;
+                }
+                n += 1;
+            }
+            found
+        }
+        ScopeKind::Enterprise => {
+            let filter = EnterpriseFilter { q: Some(value.to_string()), ..EnterpriseFilter::default() };
+            let page = registry::list_enterprises(db, &system, filter, &PageRequest { page: None, per_page: Some(50) }).await?;
+            page.items.into_iter().find(|e| e.name == value || e.credit_code == value.to_uppercase()).map(|e| e.id)
+        }
+    };
+    found.with_context(|| format!("no {} named {value}", kind.code()))
+}
+
+/// The file behind a `sqlite://` URL.
+fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
+    if store::backend_of(url) != Some(Backend::Sqlite) {
+        bail!("backup and restore work on SQLite; for PostgreSQL use pg_dump and pg_restore (see README)");
+    }
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
+    let path = rest.split('?').next().unwrap_or(rest);
+    if path.is_empty() || path == ":memory:" {
+        bail!("an in-memory database has nothing to back up");
+    }
+    Ok(PathBuf::from(path))
+}
+
+/// An online backup: `VACUUM INTO` writes a consistent copy while the server runs.
+async fn run_backup(args: &BackupArgs) -> anyhow::Result<()> {
+    sqlite_path(&args.db.database_url)?;
+    if args.file.exists() {
+        bail!("{} already exists; choose a new file", args.file.display());
+    }
+    let db = Db::connect(&args.db.database_url).await?;
+    sqlx::query("VACUUM INTO $1").bind(args.file.display().to_string()).execute(db.pool()).await.context("backup failed")?;
+    println!("已备份到 {}", args.file.display());
+    Ok(())
+}
+
+/// Checks the backup, then swaps it in atomically (copy beside the target, rename).
+async fn run_restore(args: &BackupArgs) -> anyhow::Result<()> {
+    let target = sqlite_path(&args.db.database_url)?;
+    verify_backup(&args.file).await?;
+    let staging = PathBuf::from(format!("{}.restoring", target.display()));
+    std::fs::copy(&args.file, &staging).with_context(|| format!("cannot copy {}", args.file.display()))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", target.display()));
+        if side.exists() {
+            std::fs::remove_file(&side)?;
+        }
+    }
+    std::fs::rename(&staging, &target).with_context(|| format!("cannot replace {}", target.display()))?;
+    println!("已从 {} 恢复到 {}", args.file.display(), target.display());
+    Ok(())
+}
+
+async fn verify_backup(file: &Path) -> anyhow::Result<()> {
+    if !file.is_file() {
+        bail!("{} is not a file", file.display());
+    }
+    let db = Db::connect(&format!("sqlite://{}?mode=ro", file.display())).await.context("the backup is not a SQLite database")?;
+    let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(db.pool()).await.context("the backup cannot be read")?;
+    if check != "ok" {
+        bail!("the backup is damaged: {check}");
+    }
+    let migrations: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations").fetch_one(db.pool()).await.context("the backup is not a zonedesk database")?;
+    if migrations == 0 {
+        bail!("the backup is not a zonedesk database");
+    }
+    db.close().await;
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Plain types and rules of the zone, with no I/O: everything here is unit-tested.
+
+pub mod credit_code;
+pub mod registry;
+pub mod role;
+
+pub use credit_code::{CreditCode, CreditCodeError};
+pub use registry::{EnterpriseFields, EnterpriseInput, EnterpriseKind, FieldError, TownshipKind};
+pub use role::{Role, ScopeKind};

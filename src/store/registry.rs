@@ -1,0 +1,342 @@
+//! Townships, departments, enterprises, cadres and officer assignments.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use utoipa::ToSchema;
+
+use super::query::{Conditions, Page, PageRequest, like_pattern};
+use super::{Db, StoreError, now};
+use crate::domain::{EnterpriseFields, EnterpriseKind, TownshipKind};
+
+/// 乡/镇/办
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Township {
+    pub id: i64,
+    pub name: String,
+    #[sqlx(try_from = "String")]
+    pub kind: TownshipKindCode,
+    pub created_at: String,
+}
+
+/// 职能部门
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Department {
+    pub id: i64,
+    pub name: String,
+    pub created_at: String,
+}
+
+/// 企业, with the names of its township and current chief service officer.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Enterprise {
+    pub id: i64,
+    pub name: String,
+    pub credit_code: String,
+    pub industry: String,
+    #[sqlx(try_from = "String")]
+    pub kind: EnterpriseKindCode,
+    pub township_id: i64,
+    pub township_name: String,
+    pub address: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub headcount: i64,
+    /// the current chief service officer (首席服务员), if one is assigned
+    pub officer_id: Option<i64>,
+    pub officer_name: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    /// optimistic-locking version: send it back with an update
+    pub version: i64,
+}
+
+/// 干部
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Cadre {
+    pub id: i64,
+    pub name: String,
+    /// e.g. 正科级
+    pub rank: String,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub phone: String,
+    /// how many enterprises the cadre currently serves as chief service officer
+    pub enterprise_count: i64,
+    pub created_at: String,
+}
+
+/// An enterprise kind as stored (decoded from its code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(transparent)]
+pub struct EnterpriseKindCode(pub EnterpriseKind);
+
+impl TryFrom<String> for EnterpriseKindCode {
+    type Error = String;
+    fn try_from(code: String) -> Result<Self, String> {
+        EnterpriseKind::parse(&code).map(Self).ok_or(code)
+    }
+}
+
+/// A township kind as stored (decoded from its code).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(transparent)]
+pub struct TownshipKindCode(pub TownshipKind);
+
+impl TryFrom<String> for TownshipKindCode {
+    type Error = String;
+    fn try_from(code: String) -> Result<Self, String> {
+        TownshipKind::parse(&code).map(Self).ok_or(code)
+    }
+}
+
+// ---- townships -------------------------------------------------------------
+
+pub async fn list_townships(db: &Db) -> Result<Vec<Township>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, kind, created_at FROM townships ORDER BY id").fetch_all(db.pool()).await
+}
+
+pub async fn find_township(conn: &mut AnyConnection, id: i64) -> Result<Option<Township>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, kind, created_at FROM townships WHERE id = $1").bind(id).fetch_optional(conn).await
+}
+
+pub async fn insert_township(conn: &mut AnyConnection, name: &str, kind: TownshipKind) -> Result<Township, StoreError> {
+    sqlx::query_as("INSERT INTO townships (name, kind, created_at) VALUES ($1, $2, $3) RETURNING id, name, kind, created_at")
+        .bind(name)
+        .bind(kind.code())
+        .bind(now())
+        .fetch_one(conn)
+        .await
+        .map_err(StoreError::classify)
+}
+
+pub async fn delete_township(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    let done = sqlx::query("DELETE FROM townships WHERE id = $1").bind(id).execute(conn).await.map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+// ---- departments -----------------------------------------------------------
+
+pub async fn list_departments(db: &Db) -> Result<Vec<Department>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, created_at FROM departments ORDER BY id").fetch_all(db.pool()).await
+}
+
+pub async fn find_department(conn: &mut AnyConnection, id: i64) -> Result<Option<Department>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name, created_at FROM departments WHERE id = $1").bind(id).fetch_optional(conn).await
+}
+
+pub async fn insert_department(conn: &mut AnyConnection, name: &str) -> Result<Department, StoreError> {
+    sqlx::query_as("INSERT INTO departments (name, created_at) VALUES ($1, $2) RETURNING id, name, created_at")
+        .bind(name)
+        .bind(now())
+        .fetch_one(conn)
+        .await
+        .map_err(StoreError::classify)
+}
+
+pub async fn delete_department(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    let done = sqlx::query("DELETE FROM departments WHERE id = $1").bind(id).execute(conn).await.map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+// ---- enterprises -----------------------------------------------------------
+
+const ENTERPRISE_SELECT: &str = "SELECT e.id, e.name, e.credit_code, e.industry, e.kind, e.township_id, t.name AS township_name, \
+     e.address, e.contact_name, e.contact_phone, e.headcount, oa.cadre_id AS officer_id, c.name AS officer_name, \
+     e.created_at, e.updated_at, e.version \
+     FROM enterprises e JOIN townships t ON t.id = e.township_id \
+     LEFT JOIN officer_assignments oa ON oa.enterprise_id = e.id AND oa.ended_on IS NULL \
+     LEFT JOIN cadres c ON c.id = oa.cadre_id";
+
+/// Which enterprises a list shows: the caller's filters plus the row scope of
+/// the user asking (the use case sets the scope, never the client).
+#[derive(Debug, Clone, Default)]
+pub struct EnterpriseFilter {
+    pub township_id: Option<i64>,
+    pub kind: Option<EnterpriseKind>,
+    /// part of the name or the credit code
+    pub q: Option<String>,
+    /// only enterprises with (true) or without (false) a current officer
+    pub has_officer: Option<bool>,
+    /// scope: only this enterprise
+    pub only_enterprise: Option<i64>,
+    /// scope: only enterprises this cadre currently serves
+    pub only_cadre: Option<i64>,
+    pub sort: EnterpriseSort,
+}
+
+/// The orders a list of enterprises can be sorted in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EnterpriseSort {
+    #[default]
+    Name,
+    HeadcountDesc,
+    Newest,
+}
+
+impl EnterpriseSort {
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "name" => Some(Self::Name),
+            "-headcount" => Some(Self::HeadcountDesc),
+            "-created_at" => Some(Self::Newest),
+            _ => None,
+        }
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            Self::Name => " ORDER BY e.name, e.id",
+            Self::HeadcountDesc => " ORDER BY e.headcount DESC, e.id",
+            Self::Newest => " ORDER BY e.id DESC",
+        }
+    }
+}
+
+pub async fn list_enterprises(db: &Db, filter: &EnterpriseFilter, page: &PageRequest) -> Result<Page<Enterprise>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if let Some(t) = filter.township_id {
+        c.push("e.township_id = {}", t);
+    }
+    if let Some(k) = filter.kind {
+        c.push("e.kind = {}", k.code().to_string());
+    }
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        c.push("(e.name LIKE {} ESCAPE '\\' OR e.credit_code LIKE UPPER({}) ESCAPE '\\')", like_pattern(q));
+    }
+    match filter.has_officer {
+        Some(true) => {
+            c.push_raw("oa.id IS NOT NULL");
+        }
+        Some(false) => {
+            c.push_raw("oa.id IS NULL");
+        }
+        None => {}
+    }
+    if let Some(id) = filter.only_enterprise {
+        c.push("e.id = {}", id);
+    }
+    if let Some(cadre) = filter.only_cadre {
+        c.push("oa.cadre_id = {}", cadre);
+    }
+    let from = "FROM enterprises e LEFT JOIN officer_assignments oa ON oa.enterprise_id = e.id AND oa.ended_on IS NULL";
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) {from}{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+    let (limit, args) = c.limit_sql(page);
+    let sql = format!("{ENTERPRISE_SELECT}{}{}{limit}", c.where_sql(), filter.sort.order_by());
+    let items = sqlx::query_as_with(&sql, args).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+pub async fn find_enterprise(conn: &mut AnyConnection, id: i64) -> Result<Option<Enterprise>, sqlx::Error> {
+    sqlx::query_as(&format!("{ENTERPRISE_SELECT} WHERE e.id = $1")).bind(id).fetch_optional(conn).await
+}
+
+pub async fn insert_enterprise(conn: &mut AnyConnection, f: &EnterpriseFields) -> Result<i64, StoreError> {
+    let at = now();
+    sqlx::query_scalar(
+        "INSERT INTO enterprises (name, credit_code, industry, kind, township_id, address, contact_name, contact_phone, headcount, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id",
+    )
+    .bind(&f.name)
+    .bind(f.credit_code.as_str())
+    .bind(&f.industry)
+    .bind(f.kind.code())
+    .bind(f.township_id)
+    .bind(&f.address)
+    .bind(&f.contact_name)
+    .bind(&f.contact_phone)
+    .bind(f.headcount)
+    .bind(at)
+    .fetch_one(conn)
+    .await
+    .map_err(StoreError::classify)
+}
+
+/// Updates an enterprise if it is still at `version`.
+///
+/// # Errors
+/// `Stale` when someone else changed it first, `NotFound`, or a constraint.
+pub async fn update_enterprise(conn: &mut AnyConnection, id: i64, version: i64, f: &EnterpriseFields) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE enterprises SET name = $1, credit_code = $2, industry = $3, kind = $4, township_id = $5, address = $6, \
+         contact_name = $7, contact_phone = $8, headcount = $9, updated_at = $10, version = version + 1 \
+         WHERE id = $11 AND version = $12",
+    )
+    .bind(&f.name)
+    .bind(f.credit_code.as_str())
+    .bind(&f.industry)
+    .bind(f.kind.code())
+    .bind(f.township_id)
+    .bind(&f.address)
+    .bind(&f.contact_name)
+    .bind(&f.contact_phone)
+    .bind(f.headcount)
+    .bind(now())
+    .bind(id)
+    .bind(version)
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::Stale) } else { Ok(()) }
+}
+
+pub async fn delete_enterprise(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    let done = sqlx::query("DELETE FROM enterprises WHERE id = $1").bind(id).execute(conn).await.map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+// ---- cadres and officer assignments ----------------------------------------
+
+const CADRE_SELECT: &str = "SELECT c.id, c.name, c.rank, c.department_id, d.name AS department_name, c.phone, \
+     (SELECT COUNT(*) FROM officer_assignments oa WHERE oa.cadre_id = c.id AND oa.ended_on IS NULL) AS enterprise_count, \
+     c.created_at FROM cadres c LEFT JOIN departments d ON d.id = c.department_id";
+
+pub async fn list_cadres(db: &Db, department_id: Option<i64>, page: &PageRequest) -> Result<Page<Cadre>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if let Some(d) = department_id {
+        c.push("c.department_id = {}", d);
+    }
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM cadres c{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+    let (limit, args) = c.limit_sql(page);
+    let items = sqlx::query_as_with(&format!("{CADRE_SELECT}{} ORDER BY c.id{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+pub async fn find_cadre(conn: &mut AnyConnection, id: i64) -> Result<Option<Cadre>, sqlx::Error> {
+    sqlx::query_as(&format!("{CADRE_SELECT} WHERE c.id = $1")).bind(id).fetch_optional(conn).await
+}
+
+pub async fn insert_cadre(conn: &mut AnyConnection, name: &str, rank: &str, department_id: Option<i64>, phone: &str) -> Result<i64, StoreError> {
+    sqlx::query_scalar("INSERT INTO cadres (name, rank, department_id, phone, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+        .bind(name)
+        .bind(rank)
+        .bind(department_id)
+        .bind(phone)
+        .bind(now())
+        .fetch_one(conn)
+        .await
+        .map_err(StoreError::classify)
+}
+
+/// Starts an assignment of a cadre to an enterprise.
+///
+/// # Errors
+/// `Unique` when the enterprise already has a current officer.
+pub async fn insert_officer_assignment(conn: &mut AnyConnection, cadre_id: i64, enterprise_id: i64, started_on: &str) -> Result<i64, StoreError> {
+    sqlx::query_scalar("INSERT INTO officer_assignments (cadre_id, enterprise_id, started_on) VALUES ($1, $2, $3) RETURNING id")
+        .bind(cadre_id)
+        .bind(enterprise_id)
+        .bind(started_on)
+        .fetch_one(conn)
+        .await
+        .map_err(StoreError::classify)
+}
+
+/// True when the cadre currently serves the enterprise.
+pub async fn cadre_serves(conn: &mut AnyConnection, cadre_id: i64, enterprise_id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM officer_assignments WHERE cadre_id = $1 AND enterprise_id = $2 AND ended_on IS NULL")
+        .bind(cadre_id)
+        .bind(enterprise_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(n > 0)
+}

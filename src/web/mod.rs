@@ -1,0 +1,81 @@
+//! HTTP: server-rendered pages, the JSON API under `/api/v1` (with its OpenAPI
+//! document), `/healthz` and `/metrics`. Routes are registered in `router.rs`.
+
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod i18n;
+pub mod metrics;
+pub mod pages;
+pub mod router;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::app::auth::LoginThrottle;
+use crate::store::Db;
+
+/// The largest request body accepted (forms and JSON); larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// The longest a request may take before it is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub throttle: Arc<LoginThrottle>,
+    pub metrics: Arc<metrics::Metrics>,
+    /// Mark cookies `Secure` (behind HTTPS in production; off for the local demo).
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    pub fn new(db: Db) -> Self {
+        AppState { db, throttle: Arc::new(LoginThrottle::default()), metrics: Arc::new(metrics::Metrics::new()), secure_cookies: false }
+    }
+}
+
+/// The whole application as one axum router.
+pub fn app(state: AppState) -> axum::Router {
+    router::build(state).0
+}
+
+/// Serves the application until Ctrl-C or SIGTERM.
+///
+/// # Errors
+/// The address cannot be bound.
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(state, listener).await
+}
+
+/// Serves on an already bound listener (tests bind port 0).
+///
+/// # Errors
+/// The listener fails.
+pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let db = state.db.clone();
+    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    db.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,118 @@
+//! Every route of the application, registered once; the OpenAPI document is
+//! generated from these same registrations, so the two cannot drift.
+
+use axum::Json;
+use axum::http::{HeaderValue, header};
+use axum::routing::get;
+use axum::{Router, middleware};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::api::{admin, auth, meta, registry};
+use super::{AppState, MAX_BODY_BYTES, REQUEST_TIMEOUT, error, metrics, pages};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "zonedesk — 开发区复工复产服务平台", description = "The JSON API of the zone's enterprise-service desk. Errors answer {\"error\":{\"code\",\"message\"}}."),
+    modifiers(&BearerAuth),
+    tags((name = "auth"), (name = "registry"), (name = "admin"), (name = "meta"), (name = "pages", description = "server-rendered HTML pages"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The router and the OpenAPI document of every route in it.
+pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
+    let api = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::issue_token, auth::revoke_token))
+        .routes(routes!(auth::show_me))
+        .routes(routes!(registry::list_enterprises, registry::create_enterprise))
+        .routes(routes!(registry::show_enterprise, registry::update_enterprise, registry::delete_enterprise))
+        .routes(routes!(registry::list_townships, registry::create_township))
+        .routes(routes!(registry::delete_township))
+        .routes(routes!(registry::list_departments, registry::create_department))
+        .routes(routes!(registry::delete_department))
+        .routes(routes!(registry::list_cadres, registry::create_cadre))
+        .routes(routes!(registry::show_cadre))
+        .routes(routes!(registry::assign_officer))
+        .routes(routes!(admin::list_users, admin::create_user))
+        .routes(routes!(admin::disable_user))
+        .routes(routes!(admin::enable_user))
+        .routes(routes!(admin::list_audit_entries))
+        .routes(routes!(meta::healthz))
+        .routes(routes!(meta::metrics));
+
+    let page_routes = OpenApiRouter::new()
+        .routes(routes!(pages::auth::login_page, pages::auth::log_in))
+        .routes(routes!(pages::auth::log_out))
+        .routes(routes!(pages::auth::switch_language))
+        .routes(routes!(pages::home::home))
+        .routes(routes!(pages::enterprises::list_enterprises, pages::enterprises::create_enterprise))
+        .routes(routes!(pages::enterprises::new_enterprise))
+        .routes(routes!(pages::enterprises::show_enterprise, pages::enterprises::update_enterprise))
+        .routes(routes!(pages::enterprises::edit_enterprise))
+        .routes(routes!(pages::enterprises::confirm_delete_enterprise, pages::enterprises::delete_enterprise))
+        .routes(routes!(pages::reference::list_townships, pages::reference::create_township))
+        .routes(routes!(pages::reference::confirm_delete_township, pages::reference::delete_township))
+        .routes(routes!(pages::reference::list_departments, pages::reference::create_department))
+        .routes(routes!(pages::reference::confirm_delete_department, pages::reference::delete_department))
+        .routes(routes!(pages::reference::list_cadres, pages::reference::create_cadre))
+        .routes(routes!(pages::admin::list_users, pages::admin::create_user))
+        .routes(routes!(pages::admin::toggle_user))
+        .routes(routes!(pages::admin::list_audit_entries))
+        .routes(routes!(pages::assets::stylesheet))
+        .layer(middleware::from_fn(error::render_page_errors));
+
+    let (router, mut doc) = api.merge(page_routes).split_for_parts();
+    doc.paths.paths.insert("/api/openapi.json".into(), openapi_path_item());
+    let doc_json = serde_json::to_value(&doc).unwrap_or_default();
+
+    let router = router
+        .route("/api/openapi.json", get(move || async move { Json(doc_json.clone()) }))
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .with_state(state);
+    (router, doc)
+}
+
+/// The document describes itself too, so that it lists every route there is.
+fn openapi_path_item() -> utoipa::openapi::PathItem {
+    use utoipa::openapi::path::{HttpMethod, OperationBuilder};
+    use utoipa::openapi::{ContentBuilder, ResponseBuilder};
+    let op = OperationBuilder::new()
+        .tag("meta")
+        .summary(Some("This OpenAPI 3 document"))
+        .response("200", ResponseBuilder::new().description("the document").content("application/json", ContentBuilder::new().build()).build())
+        .build();
+    utoipa::openapi::PathItem::new(HttpMethod::Get, op)
+}
+
+/// The OpenAPI document alone (for `zonedesk openapi` and tests).
+pub fn openapi(state: AppState) -> utoipa::openapi::OpenApi {
+    build(state).1
+}
