@@ -1,0 +1,207 @@
+//! The test application: the real router on a random port over a fresh, migrated
+//! database holding the demo zone — SQLite in a temporary folder, or PostgreSQL
+//! in a schema of its own when `ZONEDESK_TEST_POSTGRES_URL` is set.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use zonedesk::store::{Backend, Db};
+use zonedesk::web::{self, AppState};
+
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub backend: Backend,
+    pub client: reqwest::Client,
+    _dir: Option<tempfile::TempDir>,
+    pg_schema: Option<(String, String)>,
+}
+
+/// Runs `$test(app)` once on SQLite and once on PostgreSQL, as two test cases.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::common::TestApp::sqlite().await).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                if let Some(app) = $crate::common::TestApp::postgres().await {
+                    super::$name(app).await;
+                }
+            }
+        }
+    )*};
+}
+
+/// Whether a test that needs `var` must run (CI) or may be skipped (a laptop).
+pub fn required_or_skip(var: &str, what: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(v) if !v.is_empty() => Some(v),
+        _ if std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false") => {
+            panic!("{var} is not set, but CI must run the {what} tests")
+        }
+        _ => {
+            eprintln!("SKIPPED: {what} test — set {var} to run it");
+            None
+        }
+    }
+}
+
+/// A SQLite database with the demo loaded, built once per test binary and copied
+/// for each test (loading hashes nine passwords; copying is instant).
+fn sqlite_template() -> &'static PathBuf {
+    static TEMPLATE: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &TEMPLATE
+        .get_or_init(|| {
+            std::thread::spawn(|| {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join("template.db");
+                let rt = tokio::runtime::Runtime::new().expect("runtime");
+                rt.block_on(async {
+                    let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("connect");
+                    db.migrate().await.expect("migrate");
+                    zonedesk::demo::load(&db, "demo").await.expect("demo loads");
+                    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(db.pool()).await.expect("checkpoint");
+                    db.close().await;
+                });
+                (dir, path)
+            })
+            .join()
+            .expect("template thread")
+        })
+        .1
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("zonedesk.db");
+        std::fs::copy(sqlite_template(), &path).expect("copy template");
+        let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("connect sqlite");
+        db.migrate().await.expect("migrate");
+        Self::start(db, Backend::Sqlite, Some(dir), None).await
+    }
+
+    pub async fn postgres() -> Option<TestApp> {
+        let base_url = required_or_skip("ZONEDESK_TEST_POSTGRES_URL", "PostgreSQL")?;
+        let schema = format!("zdt_{}", &zonedesk::app::auth::random_secret()[..16]);
+        let admin = Db::connect(&base_url).await.expect("connect postgres");
+        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.expect("create schema");
+        admin.close().await;
+        let sep = if base_url.contains('?') { '&' } else { '?' };
+        let url = format!("{base_url}{sep}options=-c%20search_path%3D{schema}");
+        let db = Db::connect(&url).await.expect("connect postgres schema");
+        db.migrate().await.expect("migrate");
+        zonedesk::demo::load(&db, "demo").await.expect("demo loads");
+        Some(Self::start(db, Backend::Postgres, None, Some((base_url, schema))).await)
+    }
+
+    async fn start(db: Db, backend: Backend, dir: Option<tempfile::TempDir>, pg_schema: Option<(String, String)>) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let state = AppState::new(db.clone());
+        tokio::spawn(async move {
+            let _ = web::serve_on(state, listener).await;
+        });
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+        TestApp { base, db, backend, client, _dir: dir, pg_schema }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A bearer token for a demo user.
+    pub async fn token(&self, username: &str) -> String {
+        let (status, body) = self.call(Method::POST, "/api/v1/auth/token", None, Some(serde_json::json!({"username": username, "password": "demo"}))).await;
+        assert_eq!(status, StatusCode::OK, "log-in of {username}: {body}");
+        body["token"].as_str().expect("token").to_string()
+    }
+
+    /// One JSON API call; the body of the answer is parsed when it is JSON.
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status();
+        let text = res.text().await.expect("body");
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(token), None).await
+    }
+
+    /// The id of the demo enterprise with this exact name.
+    pub async fn enterprise_id(&self, name: &str) -> i64 {
+        let admin = self.token("admin").await;
+        let (_, body) = self.get(&format!("/api/v1/enterprises?q={}", urlencode(name)), &admin).await;
+        body["items"].as_array().expect("items").iter().find(|e| e["name"] == name).unwrap_or_else(|| panic!("{name} in demo"))["id"]
+            .as_i64()
+            .expect("id")
+    }
+
+    /// How many rows a table has (to prove a refused write changed nothing).
+    pub async fn count(&self, table: &str) -> i64 {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(self.db.pool()).await.expect("count")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some((url, schema)) = self.pg_schema.take() {
+            // drop the test's schema from a thread of its own: Drop cannot await
+            let _ = std::thread::spawn(move || {
+                let Ok(rt) = tokio::runtime::Runtime::new() else { return };
+                rt.block_on(async {
+                    if let Ok(db) = Db::connect(&url).await {
+                        let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(db.pool()).await;
+                        db.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+pub fn urlencode(text: &str) -> String {
+    zonedesk::web::error::urlencode(text)
+}
+
+/// A browser-like client that keeps cookies and does not follow redirects.
+pub fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("client")
+}
+
+/// The value of `<input … name="NAME" value="…">` in a page.
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let at = html.find(&format!("name=\"{name}\""))?;
+    let rest = &html[at..];
+    let v = rest.find("value=\"")? + 7;
+    let end = rest[v..].find('"')?;
+    Some(rest[v..v + end].to_string())
+}
+
+/// Signs in through the log-in form, as a browser does.
+pub async fn page_log_in(app: &TestApp, client: &reqwest::Client, username: &str) -> reqwest::Response {
+    let page = client.get(app.url("/login")).send().await.expect("login page").text().await.expect("html");
+    let csrf = hidden_value(&page, "_csrf").expect("csrf field");
+    client
+        .post(app.url("/login"))
+        .form(&[("username", username), ("password", "demo"), ("_csrf", &csrf), ("next", "/")])
+        .send()
+        .await
+        .expect("post login")
+}
