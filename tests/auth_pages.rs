@@ -92,6 +92,7 @@ async fn the_enterprise_user_sees_its_page_and_not_anothers(app: TestApp) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let html = res.text().await.unwrap();
     assert!(html.contains("无权访问") && !html.contains("雪汇食品"), "the 403 page names nothing of the other enterprise");
+    assert!(html.contains("id=\"logout\""), "the 403 page keeps the user's top bar, with log-out");
 
     // the enterprise list shows only its own row
     let html = client.get(app.url("/enterprises")).send().await.unwrap().text().await.unwrap();
@@ -144,7 +145,14 @@ async fn a_bad_form_shows_the_message_beside_the_field_and_stores_nothing(app: T
     let before = app.count("enterprises").await;
     let res = client
         .post(app.url("/enterprises"))
-        .form(&[("_csrf", csrf.as_str()), ("name", "新企业"), ("credit_code", "91350100M000100Y44"), ("kind", "industrial"), ("township_id", "1"), ("headcount", "很多")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "新企业"),
+            ("credit_code", "91350100M000100Y44"),
+            ("kind", "industrial"),
+            ("township_id", "1"),
+            ("headcount", "很多"),
+        ])
         .send()
         .await
         .unwrap();
@@ -155,7 +163,14 @@ async fn a_bad_form_shows_the_message_beside_the_field_and_stores_nothing(app: T
     assert_eq!(app.count("enterprises").await, before);
     let res = client
         .post(app.url("/enterprises"))
-        .form(&[("_csrf", csrf.as_str()), ("name", "新企业"), ("credit_code", "91350100M000100Y44"), ("kind", "industrial"), ("township_id", "1"), ("headcount", "12")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "新企业"),
+            ("credit_code", "91350100M000100Y44"),
+            ("kind", "industrial"),
+            ("township_id", "1"),
+            ("headcount", "12"),
+        ])
         .send()
         .await
         .unwrap();
@@ -163,7 +178,14 @@ async fn a_bad_form_shows_the_message_beside_the_field_and_stores_nothing(app: T
     assert!(html.contains("校验位错误"), "credit code message beside its field");
     let res = client
         .post(app.url("/enterprises"))
-        .form(&[("_csrf", csrf.as_str()), ("name", "新企业"), ("credit_code", "91350100M000100Y43"), ("kind", "industrial"), ("township_id", "1"), ("headcount", "12")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("name", "新企业"),
+            ("credit_code", "91350100M000100Y43"),
+            ("kind", "industrial"),
+            ("township_id", "1"),
+            ("headcount", "12"),
+        ])
         .send()
         .await
         .unwrap();
@@ -174,7 +196,12 @@ async fn a_bad_form_shows_the_message_beside_the_field_and_stores_nothing(app: T
 async fn pages_escape_what_users_typed(app: TestApp) {
     let admin = app.token("admin").await;
     let (s, e) = app
-        .call(Method::POST, "/api/v1/enterprises", Some(&admin), Some(json!({"name": "<script>alert(1)</script>", "credit_code": "91350100M000100Y43", "kind": "industrial", "township_id": 1})))
+        .call(
+            Method::POST,
+            "/api/v1/enterprises",
+            Some(&admin),
+            Some(json!({"name": "<script>alert(1)</script>", "credit_code": "91350100M000100Y43", "kind": "industrial", "township_id": 1})),
+        )
         .await;
     assert_eq!(s, StatusCode::CREATED);
     let client = browser_client();

@@ -100,7 +100,15 @@ async fn bad_inputs_get_their_4xx_and_change_nothing(app: TestApp) {
     let audit_before = app.count("audit_log").await;
 
     // malformed JSON
-    let res = app.client.post(app.url("/api/v1/enterprises")).bearer_auth(&admin).header("content-type", "application/json").body("{\"name\": ").send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/v1/enterprises"))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body("{\"name\": ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_eq!(res.json::<Value>().await.unwrap()["error"]["code"], "bad_request");
 

@@ -3,16 +3,19 @@
 //! missing log-in, a redirect to the log-in page.
 
 use axum::Json;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::AppState;
 use super::i18n::Lang;
 use super::pages::render_error_page;
+use crate::app::auth;
 use crate::error::AppError;
+use crate::store::users::SessionKind;
 
 /// The body of every error answer.
 #[derive(Debug, Serialize, ToSchema)]
@@ -76,9 +79,17 @@ impl IntoResponse for AppError {
 }
 
 /// Page routes answer errors as pages: 401 becomes a redirect to the log-in
-/// page (coming back afterwards), other errors a page in the user's language.
-pub async fn render_page_errors(request: Request, next: Next) -> Response {
+/// page (coming back afterwards), other errors a page in the user's language,
+/// with the signed-in user's top bar so that they can navigate or log out.
+pub async fn render_page_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let lang = Lang::of_headers(request.headers());
+    let session = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("zd_session=").map(str::to_string));
     let path = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
     let is_get = request.method() == axum::http::Method::GET;
     let response = next.run(request).await;
@@ -90,7 +101,11 @@ pub async fn render_page_errors(request: Request, next: Next) -> Response {
         let target = format!("/login?next={}", urlencode(&next));
         return Redirect::to(&target).into_response();
     }
-    let mut page = render_error_page(lang, info.status, &info.message);
+    let user = match session {
+        Some(token) => auth::authenticate(&state.db, &token, SessionKind::Cookie).await.ok(),
+        None => None,
+    };
+    let mut page = render_error_page(lang, user.as_ref().map(|(a, csrf)| (a, csrf.as_str())), info.status, &info.message);
     if let Some(retry) = response.headers().get(header::RETRY_AFTER) {
         page.headers_mut().insert(header::RETRY_AFTER, retry.clone());
     }
@@ -102,7 +117,7 @@ pub async fn not_found(request: Request) -> Response {
     if request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/open311/") {
         AppError::NotFound("接口").into_response()
     } else {
-        render_error_page(Lang::of_headers(request.headers()), StatusCode::NOT_FOUND, "页面不存在")
+        render_error_page(Lang::of_headers(request.headers()), None, StatusCode::NOT_FOUND, "页面不存在")
     }
 }
 

@@ -74,7 +74,7 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::admin::toggle_user))
         .routes(routes!(pages::admin::list_audit_entries))
         .routes(routes!(pages::assets::stylesheet))
-        .layer(middleware::from_fn(error::render_page_errors));
+        .layer(middleware::from_fn_with_state(state.clone(), error::render_page_errors));
 
     let (router, mut doc) = api.merge(page_routes).split_for_parts();
     doc.paths.paths.insert("/api/openapi.json".into(), openapi_path_item());

@@ -147,9 +147,7 @@ impl TestApp {
     pub async fn enterprise_id(&self, name: &str) -> i64 {
         let admin = self.token("admin").await;
         let (_, body) = self.get(&format!("/api/v1/enterprises?q={}", urlencode(name)), &admin).await;
-        body["items"].as_array().expect("items").iter().find(|e| e["name"] == name).unwrap_or_else(|| panic!("{name} in demo"))["id"]
-            .as_i64()
-            .expect("id")
+        body["items"].as_array().expect("items").iter().find(|e| e["name"] == name).unwrap_or_else(|| panic!("{name} in demo"))["id"].as_i64().expect("id")
     }
 
     /// How many rows a table has (to prove a refused write changed nothing).
@@ -198,10 +196,5 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
 pub async fn page_log_in(app: &TestApp, client: &reqwest::Client, username: &str) -> reqwest::Response {
     let page = client.get(app.url("/login")).send().await.expect("login page").text().await.expect("html");
     let csrf = hidden_value(&page, "_csrf").expect("csrf field");
-    client
-        .post(app.url("/login"))
-        .form(&[("username", username), ("password", "demo"), ("_csrf", &csrf), ("next", "/")])
-        .send()
-        .await
-        .expect("post login")
+    client.post(app.url("/login")).form(&[("username", username), ("password", "demo"), ("_csrf", &csrf), ("next", "/")]).send().await.expect("post login")
 }

@@ -197,13 +197,13 @@ struct ErrorPage<'a> {
 }
 
 /// An error as a page, in the user's language, with a way back.
-pub fn render_error_page(lang: Lang, status: StatusCode, message: &str) -> Response {
+pub fn render_error_page(lang: Lang, user: Option<(&Actor, &str)>, status: StatusCode, message: &str) -> Response {
     let heading = match status.as_u16() {
         403 => lang.t("error.403"),
         404 => lang.t("error.404"),
         _ => lang.t("error.title"),
     };
-    let page = ErrorPage { c: Chrome::new(lang, None, "/"), status: status.as_u16(), heading, message };
+    let page = ErrorPage { c: Chrome::new(lang, user, "/"), status: status.as_u16(), heading, message };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, message.to_string()).into_response(),

@@ -1,0 +1,286 @@
+//! A real browser against the real server: Debian's headless Chromium, driven
+//! through chromedriver with fantoccini. Runs when `ZONEDESK_TEST_BROWSER` is
+//! set (always under CI); needs the Debian packages chromium, chromium-driver
+//! and fonts-noto-cjk (so that the screenshots show Chinese, not boxes).
+//!
+//! Screenshots land in `target/browser-screenshots/`; on a failure the page the
+//! browser was on is saved there as `failure.png`.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::TestApp;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const CHROMIUM: &str = "/usr/bin/chromium";
+/// How long any one page may take to appear.
+const PAGE_WAIT: Duration = Duration::from_secs(15);
+/// How long the whole scenario may take before it counts as hung.
+const SCENARIO_WAIT: Duration = Duration::from_secs(120);
+
+type Outcome<T = ()> = Result<T, String>;
+
+/// chromedriver, started on a free port in a process group of its own; dropping
+/// the guard kills the group (chromedriver and the Chromium it started), also
+/// when the test panics.
+struct ChromeDriver {
+    child: Child,
+    port: u16,
+}
+
+impl ChromeDriver {
+    fn start() -> ChromeDriver {
+        use std::os::unix::process::CommandExt;
+        for path in [CHROMEDRIVER, CHROMIUM] {
+            assert!(Path::new(path).exists(), "{path} is missing: apt-get install chromium chromium-driver fonts-noto-cjk");
+        }
+        let port = free_port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .process_group(0)
+            .spawn()
+            .expect("start chromedriver");
+        ChromeDriver { child, port }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Waits until chromedriver accepts connections.
+    async fn ready(&mut self) -> Outcome {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().map_err(|e| e.to_string())? {
+                return Err(format!("chromedriver exited at start: {status}"));
+            }
+            if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err("chromedriver did not open its port within 20 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        // the whole group: chromedriver, and any Chromium a failed session left
+        let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", self.child.id())]).stderr(Stdio::null()).status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").expect("bind a free port").local_addr().expect("addr").port()
+}
+
+fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target").join("browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("create target/browser-screenshots");
+    dir
+}
+
+async fn screenshot(client: &Client, name: &str) -> Outcome<PathBuf> {
+    let png = client.screenshot().await.map_err(|e| format!("screenshot {name}: {e}"))?;
+    let path = screenshot_dir().join(name);
+    std::fs::write(&path, png).map_err(|e| format!("write {}: {e}", path.display()))?;
+    println!("screenshot: {}", path.display());
+    Ok(path)
+}
+
+async fn connect(driver: &ChromeDriver, profile: &Path) -> Outcome<Client> {
+    let caps = json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+                "--window-size=1280,900",
+                "--lang=zh-CN",
+            ],
+            // on Linux --lang alone leaves Accept-Language at en-US; the pages
+            // follow Accept-Language, so ask for Chinese the way a user's browser does
+            "prefs": { "intl.accept_languages": "zh-CN,zh" },
+        }
+    });
+    let serde_json::Value::Object(caps) = caps else { unreachable!() };
+    ClientBuilder::rustls()
+        .map_err(|e| format!("TLS roots: {e}"))?
+        .capabilities(caps)
+        .connect(&driver.url())
+        .await
+        .map_err(|e| format!("start a Chromium session: {e}"))
+}
+
+/// The path (and query) the browser is on.
+async fn location(client: &Client) -> Outcome<String> {
+    let url = client.current_url().await.map_err(|e| format!("current url: {e}"))?;
+    Ok(match url.query() {
+        Some(q) => format!("{}?{q}", url.path()),
+        None => url.path().to_string(),
+    })
+}
+
+/// Waits until the browser's path satisfies `ok`, and returns it.
+async fn wait_for_path(client: &Client, what: &str, ok: impl Fn(&str) -> bool) -> Outcome<String> {
+    let deadline = Instant::now() + PAGE_WAIT;
+    loop {
+        let here = location(client).await?;
+        if ok(&here) {
+            return Ok(here);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("expected {what}, but the browser stayed on {here}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn text_of(client: &Client, css: &str) -> Outcome<String> {
+    let element = client.wait().at_most(PAGE_WAIT).for_element(Locator::Css(css)).await.map_err(|e| format!("find {css}: {e}"))?;
+    element.text().await.map(|t| t.trim().to_string()).map_err(|e| format!("text of {css}: {e}"))
+}
+
+async fn click(client: &Client, css: &str) -> Outcome {
+    let element = client.wait().at_most(PAGE_WAIT).for_element(Locator::Css(css)).await.map_err(|e| format!("find {css}: {e}"))?;
+    element.click().await.map_err(|e| format!("click {css}: {e}"))
+}
+
+async fn type_into(client: &Client, css: &str, text: &str) -> Outcome {
+    let element = client.wait().at_most(PAGE_WAIT).for_element(Locator::Css(css)).await.map_err(|e| format!("find {css}: {e}"))?;
+    element.clear().await.map_err(|e| format!("clear {css}: {e}"))?;
+    element.send_keys(text).await.map_err(|e| format!("type into {css}: {e}"))
+}
+
+fn check(ok: bool, what: impl FnOnce() -> String) -> Outcome {
+    if ok { Ok(()) } else { Err(what()) }
+}
+
+/// The log-in page, in Chinese.
+async fn expect_login_page(client: &Client, after: &str) -> Outcome {
+    let here = wait_for_path(client, &format!("the log-in page after {after}"), |p| p == "/login" || p.starts_with("/login?")).await?;
+    let h1 = text_of(client, "h1").await?;
+    check(h1 == "登录", || format!("{here}: the log-in heading is {h1:?}, not 登录"))?;
+    let lang = client.find(Locator::Css("html")).await.map_err(|e| e.to_string())?.attr("lang").await.map_err(|e| e.to_string())?;
+    check(lang.as_deref() == Some("zh-CN"), || format!("{here}: <html lang> is {lang:?}, not zh-CN"))?;
+    client.find(Locator::Css("#username")).await.map_err(|e| format!("{here}: no #username field: {e}"))?;
+    Ok(())
+}
+
+async fn body_text(client: &Client) -> Outcome<String> {
+    text_of(client, "body").await
+}
+
+async fn scenario(client: &Client, app: &TestApp, hengfeng_id: i64, xuehui_id: i64) -> Outcome {
+    // 1. the front door sends a stranger to the log-in page, in Chinese
+    client.goto(&app.url("/")).await.map_err(|e| format!("open /: {e}"))?;
+    expect_login_page(client, "opening /").await?;
+
+    // 2. the enterprise user signs in through the form
+    type_into(client, "#username", "hengfeng").await?;
+    type_into(client, "#password", "demo").await?;
+    click(client, "#login").await?;
+
+    // 3. … and lands on its own enterprise's page
+    let own = format!("/enterprises/{hengfeng_id}");
+    wait_for_path(client, &format!("{own} after logging in as hengfeng"), |p| p == own).await?;
+    let name = text_of(client, "#enterprise-name").await?;
+    check(name == "恒丰电子", || format!("#enterprise-name is {name:?}, not 恒丰电子"))?;
+    let body = body_text(client).await?;
+    for label in ["统一社会信用代码", "所属行业", "联系人", "首席服务员"] {
+        check(body.contains(label), || format!("{own} lacks the label {label}: {body}"))?;
+    }
+    check(!body.contains("雪汇食品"), || format!("{own} mentions another enterprise: {body}"))?;
+    let logout = text_of(client, "#logout").await?;
+    check(logout == "退出", || format!("the log-out button reads {logout:?}"))?;
+    screenshot(client, "enterprise-page.png").await?;
+
+    // 4. another enterprise's page is refused with the 403 page
+    let other = format!("/enterprises/{xuehui_id}");
+    client.goto(&app.url(&other)).await.map_err(|e| format!("open {other}: {e}"))?;
+    let here = location(client).await?;
+    check(here == other, || format!("opening {other} ended on {here}"))?;
+    let body = body_text(client).await?;
+    check(body.contains("无权访问") && body.contains("403"), || format!("{other} is not the 403 page: {body}"))?;
+    check(!body.contains("雪汇食品") && !body.contains("新习镇小寨村东"), || format!("the 403 page leaks the enterprise: {body}"))?;
+    screenshot(client, "forbidden-page.png").await?;
+
+    // 5. log out (from the user's own page: the 403 page may carry no top bar)
+    let session = client.get_named_cookie("zd_session").await.map_err(|e| format!("the session cookie: {e}"))?.value().to_string();
+    if client.find(Locator::Css("#logout")).await.is_err() {
+        client.goto(&app.url(&own)).await.map_err(|e| format!("open {own}: {e}"))?;
+        wait_for_path(client, &own, |p| p == own).await?;
+    }
+    click(client, "#logout").await?;
+    expect_login_page(client, "logging out").await?;
+
+    // 6. the session is over: the browser's own page asks for a log-in again …
+    client.goto(&app.url(&own)).await.map_err(|e| format!("open {own}: {e}"))?;
+    expect_login_page(client, &format!("opening {own} after logging out")).await?;
+    // … and so does the server for the old session id, replayed (not just a dropped cookie)
+    let replay =
+        app.client.get(app.url(&own)).header("Cookie", format!("zd_session={session}")).send().await.map_err(|e| format!("replay the old session: {e}"))?;
+    let target = replay.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    check(replay.status().is_redirection() && target.starts_with("/login"), || {
+        format!("the old session id still opens {own}: {} → {target:?}", replay.status())
+    })?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enterprise_user_sees_its_own_page_and_is_refused_another() {
+    if common::required_or_skip("ZONEDESK_TEST_BROWSER", "browser").is_none() {
+        return;
+    }
+    let app = TestApp::sqlite().await;
+    let hengfeng_id = app.enterprise_id("恒丰电子").await;
+    let xuehui_id = app.enterprise_id("雪汇食品").await;
+
+    // declared before the driver, so dropped after Chromium is gone
+    let profile = tempfile::tempdir().expect("Chromium profile dir");
+    let mut driver = ChromeDriver::start();
+    if let Err(e) = driver.ready().await {
+        panic!("{e}");
+    }
+    let client = match connect(&driver, profile.path()).await {
+        Ok(c) => c,
+        Err(e) => panic!("{e}"),
+    };
+
+    let outcome = match tokio::time::timeout(SCENARIO_WAIT, scenario(&client, &app, hengfeng_id, xuehui_id)).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(format!("the scenario took longer than {SCENARIO_WAIT:?}")),
+    };
+    if let Err(e) = &outcome {
+        let at = location(&client).await.unwrap_or_else(|e| format!("(unknown: {e})"));
+        match screenshot(&client, "failure.png").await {
+            Ok(_) => eprintln!("the browser was on {at} when the scenario failed"),
+            Err(s) => eprintln!("no failure screenshot either: {s}"),
+        }
+        let _ = client.close().await;
+        panic!("{e}");
+    }
+    client.close().await.expect("close the Chromium session");
+    drop(driver);
+}
