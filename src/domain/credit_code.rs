@@ -105,7 +105,7 @@ mod tests {
 
     #[test]
     fn refuses_letters_outside_the_alphabet() {
-        assert!(matches!(CreditCode::parse("91350100M0001O0Y43"), Err(CreditCodeError::Character { position: 13, found: 'O' })));
+        assert!(matches!(CreditCode::parse("91350100M0001O0Y43"), Err(CreditCodeError::Character { position: 14, found: 'O' })));
     }
 
     #[test]
