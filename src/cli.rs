@@ -278,7 +278,7 @@ async fn verify_backup(file: &Path) -> anyhow::Result<()> {
     if !file.is_file() {
         bail!("{} is not a file", file.display());
     }
-    let db = Db::connect(&format!("sqlite://{}?mode=ro", file.display())).await.context("the backup is not a SQLite database")?;
+    let db = Db::open_sqlite_read_only(file).await.context("the backup is not a SQLite database")?;
     let check: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(db.pool()).await.context("the backup cannot be read")?;
     if check != "ok" {
         bail!("the backup is damaged: {check}");

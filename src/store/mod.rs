@@ -71,8 +71,7 @@ impl Db {
     /// # Errors
     /// An unsupported URL scheme or a database that cannot be reached.
     pub async fn connect(url: &str) -> Result<Db, sqlx::Error> {
-        static DRIVERS: Once = Once::new();
-        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        install_drivers();
         let backend = backend_of(url)
             .ok_or_else(|| sqlx::Error::Configuration(format!("unsupported database URL (expected sqlite:// or postgres://): {}", redact(url)).into()))?;
         let url = match backend {
@@ -102,6 +101,18 @@ impl Db {
         };
         let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
         Ok(Db { pool, backend, write_lock })
+    }
+
+    /// Opens a SQLite file read-only, without changing its journal mode (to
+    /// check a backup before restoring it).
+    ///
+    /// # Errors
+    /// The file is not a database that SQLite can open.
+    pub async fn open_sqlite_read_only(path: &std::path::Path) -> Result<Db, sqlx::Error> {
+        install_drivers();
+        let options: AnyConnectOptions = format!("sqlite://{}?mode=ro", path.display()).parse()?;
+        let pool = AnyPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?;
+        Ok(Db { pool, backend: Backend::Sqlite, write_lock: None })
     }
 
     /// Applies every migration not yet applied.
@@ -144,6 +155,11 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+fn install_drivers() {
+    static DRIVERS: Once = Once::new();
+    DRIVERS.call_once(sqlx::any::install_default_drivers);
 }
 
 /// The backend a URL names, if it is one we support.
