@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clock;
 pub mod registry;
 pub mod users;
+pub mod workorder;
 
 use crate::domain::Role;
 use crate::error::AppError;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod query;
 pub mod registry;
 pub mod users;
+pub mod workorder;
 
 use std::sync::{Arc, Once};
 use std::time::Duration;

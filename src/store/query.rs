@@ -83,9 +83,16 @@ impl Conditions {
     /// Adds a condition; each `{}` in `clause` becomes the next `$n` bound to `value`.
     pub fn push(&mut self, clause: &str, value: impl Into<Bind>) -> &mut Self {
         let value = value.into();
+        let values = vec![value; clause.matches("{}").count()];
+        self.push_each(clause, &values)
+    }
+
+    /// Adds a condition whose `{}` placeholders take `values` in order.
+    pub fn push_each(&mut self, clause: &str, values: &[Bind]) -> &mut Self {
         let mut text = String::new();
         let mut rest = clause;
-        while let Some(at) = rest.find("{}") {
+        let mut values = values.iter();
+        while let (Some(at), Some(value)) = (rest.find("{}"), values.next()) {
             self.binds.push(value.clone());
             text.push_str(&rest[..at]);
             text.push_str(&format!("${}", self.binds.len()));

@@ -1,0 +1,578 @@
+//! Work-order use cases: file an order, read it with its timeline, list orders
+//! in the actor's scope, and act on it (交办, 签收, 办结, 评价, 督办 …).
+
+use serde::{Deserialize, Serialize};
+use sqlx::AnyConnection;
+use utoipa::ToSchema;
+
+use super::clock::{WorkContext, date_text, parse_date};
+use super::{Actor, snapshot};
+use crate::domain::registry::{optional_text, required_text};
+use crate::domain::workorder::{self as rules, Action, OrderState, Priority, Rating, Source};
+use crate::domain::{FieldError, Role};
+use crate::error::AppError;
+use crate::store::registry as reg;
+use crate::store::workorder::{self as repo, NewEvent, NewOrder, OrderEvent, OrderFilter, WorkOrder};
+use crate::store::{Db, Page, PageRequest, StoreError, audit};
+
+/// How far back a new order looks for duplicates of itself.
+const DUPLICATE_WINDOW_DAYS: i64 = 7;
+
+/// A new order as a form or JSON gives it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct OrderInput {
+    /// the enterprise concerned (an enterprise user's own is used regardless)
+    pub enterprise_id: Option<i64>,
+    /// the township of a site, for orders without an enterprise
+    pub township_id: Option<i64>,
+    /// a category code: permits, logistics, labour, materials, finance, epidemic_supplies, policy, sanitation, other
+    pub category: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    /// enterprise, officer_visit, hotline, inspection, project, policy_supervision (defaults from the role)
+    pub source: Option<String>,
+    pub source_ref: Option<i64>,
+    /// normal, high, urgent (staff only; a green-list enterprise's orders start high)
+    pub priority: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    #[serde(default)]
+    pub address: String,
+}
+
+/// A filed order, with the open orders it may duplicate.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Filed {
+    pub order: WorkOrder,
+    /// ids of open orders of the same enterprise and category, filed in the last days, with similar titles
+    pub possible_duplicates: Vec<i64>,
+}
+
+/// Files an order for the actor.
+///
+/// # Errors
+/// `Forbidden` for an enterprise outside the actor's scope or a role that files
+/// nothing; `Validation` naming each bad field.
+pub async fn file_order(cx: &WorkContext, actor: &Actor, input: &OrderInput) -> Result<Filed, AppError> {
+    let mut tx = cx.db.begin_write().await?;
+    let (source, enterprise_id) = source_and_enterprise(actor, input)?;
+    let checked = check_order_input(&mut tx, input).await?;
+    let (enterprise, township_id) = match enterprise_id {
+        Some(id) => {
+            let e = reg::find_enterprise(&mut tx, id).await?.ok_or_else(|| AppError::field("enterprise_id", "所选企业不存在"))?;
+            (Some(e.id), Some(e.township_id))
+        }
+        None => (None, checked.township_id),
+    };
+    may_file_for(&mut tx, actor, enterprise, township_id).await?;
+    let priority = match (checked.priority, actor.role) {
+        (Some(p), Role::Admin | Role::Leader | Role::Township | Role::Department) => p,
+        _ => Priority::Normal,
+    };
+    let at = cx.now_text();
+    let new = NewOrder {
+        source: source.code(),
+        source_ref: input.source_ref,
+        enterprise_id: enterprise,
+        township_id,
+        category_id: checked.category_id,
+        title: &checked.title,
+        description: &checked.description,
+        priority: priority.code(),
+        latitude: input.latitude,
+        longitude: input.longitude,
+        address: &checked.address,
+        created_by: (actor.user_id > 0).then_some(actor.user_id),
+        created_at: &at,
+    };
+    let id = repo::insert_order(&mut tx, &new).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+    repo::insert_event(&mut tx, &event(actor, id, &at, "file", None, OrderState::Submitted, None, source.label())).await?;
+    let possible_duplicates = match enterprise {
+        Some(e) => duplicates_of(&mut tx, cx, id, e, checked.category_id, &checked.title).await?,
+        None => Vec::new(),
+    };
+    let order = repo::find_order(&mut tx, id).await?.ok_or(AppError::NotFound("工单"))?;
+    let mut entry = actor.audit("create", "work_order", Some(id));
+    entry.after = snapshot(&order);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(Filed { order, possible_duplicates })
+}
+
+/// The source an order gets from the actor's role, and the enterprise it is for.
+fn source_and_enterprise(actor: &Actor, input: &OrderInput) -> Result<(Source, Option<i64>), AppError> {
+    let asked = match input.source.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => Some(Source::parse(s).ok_or_else(|| AppError::field("source", format!("未知的来源“{s}”")))?),
+        None => None,
+    };
+    match actor.role {
+        Role::Enterprise => Ok((Source::Enterprise, Some(actor.enterprise_id.ok_or(AppError::Forbidden("账号未绑定企业"))?))),
+        Role::Officer => {
+            let id = input.enterprise_id.ok_or_else(|| AppError::field("enterprise_id", "请选择企业"))?;
+            Ok((Source::OfficerVisit, Some(id)))
+        }
+        Role::Admin | Role::Leader | Role::Township | Role::Department => {
+            let source = asked.unwrap_or(Source::Hotline);
+            if matches!(source, Source::Enterprise | Source::OfficerVisit) {
+                return Err(AppError::field("source", "企业诉求和走访发现应由企业或首席服务员提交"));
+            }
+            Ok((source, input.enterprise_id))
+        }
+        Role::Volunteer | Role::Isolation => Err(AppError::Forbidden("您的角色不能提交工单")),
+    }
+}
+
+struct CheckedOrder {
+    category_id: i64,
+    title: String,
+    description: String,
+    address: String,
+    priority: Option<Priority>,
+    township_id: Option<i64>,
+}
+
+async fn check_order_input(conn: &mut AnyConnection, input: &OrderInput) -> Result<CheckedOrder, AppError> {
+    let mut errors = Vec::new();
+    let mut take = |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).unwrap_or_default();
+    let title = take(required_text("title", "标题", &input.title, 100));
+    let description = take(optional_text("description", "问题描述", &input.description, 2000));
+    let address = take(optional_text("address", "地点", &input.address, 200));
+    let category = repo::find_category_by_code(conn, input.category.trim()).await?;
+    if category.is_none() {
+        errors.push(FieldError::new(
+            "category",
+            if input.category.trim().is_empty() { "请选择问题类别".to_string() } else { format!("未知的问题类别“{}”", input.category) },
+        ));
+    }
+    let priority = match input.priority.as_deref().filter(|p| !p.is_empty()) {
+        Some(p) => Priority::parse(p).or_else(|| {
+            errors.push(FieldError::new("priority", format!("未知的优先级“{p}”")));
+            None
+        }),
+        None => None,
+    };
+    if input.latitude.is_some_and(|v| !(-90.0..=90.0).contains(&v) || v.is_nan()) {
+        errors.push(FieldError::new("latitude", "纬度应在-90到90之间"));
+    }
+    if input.longitude.is_some_and(|v| !(-180.0..=180.0).contains(&v) || v.is_nan()) {
+        errors.push(FieldError::new("longitude", "经度应在-180到180之间"));
+    }
+    if input.latitude.is_some() != input.longitude.is_some() {
+        errors.push(FieldError::new("latitude", "经纬度须同时填写"));
+    }
+    if let Some(t) = input.township_id
+        && reg::find_township(conn, t).await?.is_none()
+    {
+        errors.push(FieldError::new("township_id", "所选乡镇办不存在"));
+    }
+    match category {
+        Some(c) if errors.is_empty() => Ok(CheckedOrder { category_id: c.id, title, description, address, priority, township_id: input.township_id }),
+        _ => Err(errors.into()),
+    }
+}
+
+/// Whether the actor may file an order for this enterprise / township.
+async fn may_file_for(conn: &mut AnyConnection, actor: &Actor, enterprise: Option<i64>, township: Option<i64>) -> Result<(), AppError> {
+    let ok = match actor.role {
+        Role::Admin | Role::Leader | Role::Department => true,
+        Role::Township => township.is_some() && township == actor.township_id,
+        Role::Enterprise => enterprise.is_some() && enterprise == actor.enterprise_id,
+        Role::Officer => match (actor.cadre_id, enterprise) {
+            (Some(c), Some(e)) => reg::cadre_serves(conn, c, e).await?,
+            _ => false,
+        },
+        Role::Volunteer | Role::Isolation => false,
+    };
+    if ok { Ok(()) } else { Err(AppError::Forbidden("只能为本人负责的企业或辖区提交工单")) }
+}
+
+async fn duplicates_of(conn: &mut AnyConnection, cx: &WorkContext, id: i64, enterprise: i64, category: i64, title: &str) -> Result<Vec<i64>, AppError> {
+    let since = crate::store::timestamp(cx.now - time::Duration::days(DUPLICATE_WINDOW_DAYS));
+    let recent = repo::recent_open_orders(conn, enterprise, category, &since).await?;
+    Ok(recent.into_iter().filter(|(other, t)| *other != id && rules::similarity(t, title) >= rules::DUPLICATE_THRESHOLD).map(|(other, _)| other).collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event<'a>(
+    actor: &'a Actor,
+    order_id: i64,
+    at: &'a str,
+    action: &'a str,
+    from: Option<OrderState>,
+    to: OrderState,
+    department_id: Option<i64>,
+    note: &'a str,
+) -> NewEvent<'a> {
+    NewEvent {
+        order_id,
+        at,
+        actor_id: (actor.user_id > 0).then_some(actor.user_id),
+        actor_name: &actor.display_name,
+        action,
+        from_state: from.map(OrderState::code),
+        to_state: to.code(),
+        department_id,
+        note,
+    }
+}
+
+// ---- reading ---------------------------------------------------------------
+
+/// An order with its timeline and what it is linked to.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OrderDetail {
+    pub order: WorkOrder,
+    pub timeline: Vec<OrderEvent>,
+    /// orders merged into this one
+    pub merged: Vec<i64>,
+}
+
+/// Whether the actor may see this order.
+pub async fn may_read(conn: &mut AnyConnection, actor: &Actor, o: &WorkOrder) -> Result<bool, AppError> {
+    Ok(match actor.role {
+        Role::Admin | Role::Leader => true,
+        Role::Department => actor.department_id.is_some() && o.department_id == actor.department_id,
+        Role::Township => actor.township_id.is_some() && o.township_id == actor.township_id,
+        Role::Enterprise => actor.enterprise_id.is_some() && o.enterprise_id == actor.enterprise_id,
+        Role::Officer => {
+            o.created_by == Some(actor.user_id)
+                || match (actor.cadre_id, o.enterprise_id) {
+                    (Some(c), Some(e)) => reg::cadre_serves(conn, c, e).await?,
+                    _ => false,
+                }
+        }
+        Role::Volunteer | Role::Isolation => false,
+    })
+}
+
+/// # Errors
+/// `NotFound`, or `Forbidden` outside the actor's scope.
+pub async fn get_order(db: &Db, actor: &Actor, id: i64) -> Result<OrderDetail, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let order = repo::find_order(&mut conn, id).await?.ok_or(AppError::NotFound("工单"))?;
+    if !may_read(&mut conn, actor, &order).await? {
+        return Err(AppError::Forbidden("无权查看该工单"));
+    }
+    let timeline = repo::list_events(&mut conn, id).await?;
+    let merged = repo::merged_followers(&mut conn, id).await?;
+    Ok(OrderDetail { order, timeline, merged })
+}
+
+/// Narrows a list filter to the actor's rows.
+///
+/// # Errors
+/// `Forbidden` for roles that see no orders.
+pub fn scope_filter(actor: &Actor, mut f: OrderFilter) -> Result<OrderFilter, AppError> {
+    match actor.role {
+        Role::Admin | Role::Leader => {}
+        Role::Department => f.department_id = Some(actor.department_id.ok_or(AppError::Forbidden("账号未绑定部门"))?),
+        Role::Township => f.township_id = Some(actor.township_id.ok_or(AppError::Forbidden("账号未绑定乡镇办"))?),
+        Role::Enterprise => f.enterprise_id = Some(actor.enterprise_id.ok_or(AppError::Forbidden("账号未绑定企业"))?),
+        Role::Officer => f.only_cadre = Some((actor.cadre_id.ok_or(AppError::Forbidden("账号未绑定干部"))?, actor.user_id)),
+        Role::Volunteer | Role::Isolation => return Err(AppError::Forbidden("您的角色无权查看工单")),
+    }
+    Ok(f)
+}
+
+/// # Errors
+/// `Forbidden` for roles that see no orders.
+pub async fn list_orders(cx: &WorkContext, actor: &Actor, filter: OrderFilter, page: &PageRequest) -> Result<Page<WorkOrder>, AppError> {
+    let mut f = scope_filter(actor, filter)?;
+    f.today = Some(cx.today_text());
+    Ok(repo::list_orders(&cx.db, &f, page).await?)
+}
+
+// ---- acting on an order ------------------------------------------------------
+
+/// An action on an order, as `POST /api/v1/work-orders/{id}/transitions` takes it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct TransitionInput {
+    /// assign, return, transfer, sign_for, note, resolve, rate, supervise, request_extension, decide_extension, merge
+    pub action: String,
+    /// the version of the order that was read (optimistic locking)
+    pub version: i64,
+    /// assign, transfer: the department to hand it to
+    pub department_id: Option<i64>,
+    /// return: why; note; supervise; rate: the requester's words; request_extension: why
+    #[serde(default)]
+    pub note: String,
+    /// resolve: what was done
+    #[serde(default)]
+    pub resolution: String,
+    /// rate: satisfied, basically_satisfied, unsatisfied
+    pub rating: Option<String>,
+    /// request_extension: working days asked for
+    pub days: Option<i64>,
+    /// decide_extension: grant (true) or refuse (false)
+    pub approve: Option<bool>,
+    /// supervise: a new resolve limit, YYYY-MM-DD
+    pub deadline: Option<String>,
+    /// merge: the original this order duplicates
+    pub target_id: Option<i64>,
+}
+
+/// Applies one action to an order: permission, the state machine, the limits,
+/// the timeline, notifications and the audit log, in one transaction.
+///
+/// # Errors
+/// `Forbidden` (not the actor's order or action), `Conflict` (an illegal
+/// transition or a stale version), `Validation` (missing or bad fields).
+pub async fn act(cx: &WorkContext, actor: &Actor, id: i64, input: &TransitionInput) -> Result<WorkOrder, AppError> {
+    let action = Action::parse(input.action.trim()).ok_or_else(|| AppError::field("action", format!("未知的操作“{}”", input.action)))?;
+    let mut tx = cx.db.begin_write().await?;
+    let before = repo::find_order(&mut tx, id).await?.ok_or(AppError::NotFound("工单"))?;
+    if !may_read(&mut tx, actor, &before).await? {
+        return Err(AppError::Forbidden("无权处理该工单"));
+    }
+    may_take(&mut tx, actor, &before, action).await?;
+    let state = OrderState::parse(&before.state).ok_or_else(|| AppError::Internal(format!("order {id} has state {}", before.state)))?;
+    let rating = match action {
+        Action::Rate => Some(parse_rating(input.rating.as_deref())?),
+        _ => None,
+    };
+    let next = rules::transition(state, action, rating).map_err(|e| AppError::Conflict {
+        code: "illegal_transition",
+        message: e.to_string(),
+        field: Some("action"),
+    })?;
+    if input.version != before.version {
+        return Err(AppError::from_store(StoreError::Stale, &[], ""));
+    }
+    let mut after = before.clone();
+    after.state = next.code().to_string();
+    let effect = apply(cx, &mut tx, actor, &mut after, action, rating, input).await?;
+    let at = cx.now_text();
+    repo::save_order(&mut tx, &after, &at).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+    repo::insert_event(&mut tx, &event(actor, id, &at, action.code(), Some(state), next, after.department_id, &effect.note)).await?;
+    for (users, kind, text) in &effect.notices {
+        repo::notify(&mut tx, users, id, kind, text, &at).await?;
+    }
+    let saved = repo::find_order(&mut tx, id).await?.ok_or(AppError::NotFound("工单"))?;
+    let mut entry = actor.audit(action.code(), "work_order", Some(id));
+    entry.before = snapshot(&before);
+    entry.after = snapshot(&saved);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+fn parse_rating(code: Option<&str>) -> Result<Rating, AppError> {
+    match code.filter(|c| !c.is_empty()) {
+        Some(c) => Rating::parse(c).ok_or_else(|| AppError::field("rating", format!("未知的评价“{c}”"))),
+        None => Err(AppError::field("rating", "请选择满意、基本满意或不满意")),
+    }
+}
+
+/// Who may take which action on an order they can see.
+async fn may_take(conn: &mut AnyConnection, actor: &Actor, o: &WorkOrder, action: Action) -> Result<(), AppError> {
+    let holds_it = actor.role == Role::Department && actor.department_id.is_some() && o.department_id == actor.department_id;
+    let dispatcher = matches!(actor.role, Role::Admin | Role::Leader) || (actor.role == Role::Township && o.township_id == actor.township_id);
+    let ok = match action {
+        Action::Assign | Action::Merge => dispatcher,
+        Action::Transfer => dispatcher || holds_it,
+        Action::Return | Action::SignFor | Action::Note | Action::Resolve | Action::RequestExtension => holds_it,
+        Action::Supervise | Action::DecideExtension => matches!(actor.role, Role::Admin | Role::Leader),
+        Action::Rate => match actor.role {
+            Role::Enterprise => o.enterprise_id.is_some() && o.enterprise_id == actor.enterprise_id,
+            // a return visit (回访) by staff records the requester's verdict
+            Role::Admin | Role::Leader => true,
+            Role::Township => o.township_id == actor.township_id,
+            Role::Officer => match (actor.cadre_id, o.enterprise_id) {
+                (Some(c), Some(e)) => reg::cadre_serves(conn, c, e).await?,
+                _ => false,
+            },
+            _ => false,
+        },
+    };
+    if ok { Ok(()) } else { Err(AppError::Forbidden("您无权对该工单进行此操作")) }
+}
+
+/// What an action leaves besides the new state: the timeline note and who to tell.
+struct Effect {
+    note: String,
+    notices: Vec<(Vec<i64>, &'static str, String)>,
+}
+
+async fn apply(
+    cx: &WorkContext,
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    o: &mut WorkOrder,
+    action: Action,
+    rating: Option<Rating>,
+    input: &TransitionInput,
+) -> Result<Effect, AppError> {
+    let now = cx.now_text();
+    let mut notices = Vec::new();
+    let note = match action {
+        Action::Assign | Action::Transfer => {
+            let department = input.department_id.ok_or_else(|| AppError::field("department_id", "请选择承办部门"))?;
+            let d = reg::find_department(conn, department).await?.ok_or_else(|| AppError::field("department_id", "所选部门不存在"))?;
+            if action == Action::Transfer && o.department_id == Some(department) {
+                return Err(AppError::field("department_id", "转派须选择另一个部门"));
+            }
+            hand_to(cx, conn, o, department).await?;
+            let text = format!("新交办工单：{}（{}前签收）", o.title, o.sign_deadline.clone().unwrap_or_default());
+            notices.push((repo::department_users(conn, department).await?, "assigned", text));
+            let verb = if action == Action::Assign { "交办至" } else { "转派至" };
+            join_note(&format!("{verb}{}", d.name), &input.note)
+        }
+        Action::Return => {
+            let reason = required_text("note", "退回理由", &input.note, 500)?;
+            o.department_id = None;
+            o.assigned_at = None;
+            o.sign_deadline = None;
+            o.resolve_deadline = None;
+            notices.push((repo::leader_users(conn).await?, "returned", format!("工单被退回：{}（{}）", o.title, reason)));
+            reason
+        }
+        Action::SignFor => {
+            if o.signed_at.is_none() {
+                o.signed_at = Some(now.clone());
+                o.signed_in_time = Some(i64::from(o.sign_deadline.as_deref().is_none_or(|d| cx.today_text().as_str() <= d)));
+            }
+            optional_text("note", "备注", &input.note, 500)?
+        }
+        Action::Note => required_text("note", "办理进展", &input.note, 2000)?,
+        Action::Resolve => {
+            let resolution = required_text("resolution", "办理结果", &input.resolution, 2000)?;
+            o.resolved_at = Some(now.clone());
+            o.resolution = Some(resolution.clone());
+            let text = format!("工单已办结，请评价：{}", o.title);
+            notices.push((requesters(conn, o).await?, "resolved", text));
+            resolution
+        }
+        Action::Rate => {
+            let rating = rating.ok_or_else(|| AppError::field("rating", "请选择评价"))?;
+            let comment = optional_text("note", "评价意见", &input.note, 500)?;
+            o.rating = Some(rating.code().to_string());
+            o.rated_at = Some(now.clone());
+            o.rating_comment = Some(comment.clone()).filter(|c| !c.is_empty());
+            let channel = if actor.role == Role::Enterprise { "网上评价" } else { "电话回访" };
+            if rating == Rating::Unsatisfied {
+                let department = o.department_id.ok_or_else(|| AppError::Internal("resolved order without department".into()))?;
+                hand_to(cx, conn, o, department).await?;
+                let text = format!("企业不满意，工单重新办理：{}", o.title);
+                notices.push((repo::department_users(conn, department).await?, "reopened", text));
+            }
+            join_note(&format!("{channel}：{}", rating.label()), &comment)
+        }
+        Action::Supervise => {
+            let note = required_text("note", "督办意见", &input.note, 1000)?;
+            if let Some(d) = input.deadline.as_deref().filter(|d| !d.trim().is_empty()) {
+                let day = parse_date(d).map_err(|_| AppError::field("deadline", "日期格式应为 YYYY-MM-DD"))?;
+                if day < cx.today() {
+                    return Err(AppError::field("deadline", "新的办结时限不能早于今天"));
+                }
+                o.resolve_deadline = Some(date_text(day));
+            }
+            if o.escalated_at.is_none() {
+                o.escalated_at = Some(now.clone());
+                o.escalation = Some("leader".into());
+            }
+            if let Some(dep) = o.department_id {
+                notices.push((repo::department_users(conn, dep).await?, "supervised", format!("领导督办：{}（{}）", o.title, note)));
+            }
+            join_note(&note, &o.resolve_deadline.as_ref().map(|d| format!("办结时限：{d}")).unwrap_or_default())
+        }
+        Action::RequestExtension => {
+            if o.extension_days.is_some() {
+                return Err(AppError::Conflict { code: "extension_pending", message: "已有待审批的延期申请".into(), field: None });
+            }
+            let days = input.days.filter(|d| (1..=30).contains(d)).ok_or_else(|| AppError::field("days", "延期天数应为1到30个工作日"))?;
+            let reason = required_text("note", "延期理由", &input.note, 500)?;
+            o.extension_days = Some(days);
+            o.extension_reason = Some(reason.clone());
+            notices.push((repo::leader_users(conn).await?, "extension_requested", format!("延期申请：{}（{}个工作日）", o.title, days)));
+            format!("申请延期{days}个工作日：{reason}")
+        }
+        Action::DecideExtension => {
+            let days =
+                o.extension_days.ok_or(AppError::Conflict { code: "no_extension", message: "该工单没有待审批的延期申请".into(), field: None })?;
+            let approve = input.approve.ok_or_else(|| AppError::field("approve", "请选择同意或不同意"))?;
+            if approve {
+                let from = o.resolve_deadline.as_deref().and_then(|d| parse_date(d).ok()).unwrap_or(cx.today());
+                let day = cx.calendar.add_working_days(from, days as u32).map_err(calendar_error)?;
+                o.resolve_deadline = Some(date_text(day));
+            }
+            o.extension_days = None;
+            o.extension_reason = None;
+            if let Some(dep) = o.department_id {
+                let text = format!("延期申请{}：{}", if approve { "已同意" } else { "未同意" }, o.title);
+                notices.push((repo::department_users(conn, dep).await?, "extension_decided", text));
+            }
+            let verdict = if approve {
+                format!("同意延期，办结时限至{}", o.resolve_deadline.clone().unwrap_or_default())
+            } else {
+                "不同意延期".to_string()
+            };
+            join_note(&verdict, &input.note)
+        }
+        Action::Merge => {
+            let target_id = input.target_id.ok_or_else(|| AppError::field("target_id", "请填写原工单编号"))?;
+            let target = repo::find_order(conn, target_id).await?.ok_or_else(|| AppError::field("target_id", "原工单不存在"))?;
+            if target.id == o.id || target.merged_into.is_some() || target.state == "closed" {
+                return Err(AppError::field("target_id", "只能合并到另一张未关闭的工单"));
+            }
+            o.merged_into = Some(target.id);
+            let at = cx.now_text();
+            let to = OrderState::parse(&target.state).unwrap_or(OrderState::Submitted);
+            repo::insert_event(conn, &event(actor, target.id, &at, "note", Some(to), to, target.department_id, &format!("合并了重复工单#{}", o.id))).await?;
+            join_note(&format!("与工单#{}重复，已合并", target.id), &input.note)
+        }
+    };
+    Ok(Effect { note, notices })
+}
+
+/// Hands an order to a department, restarting its limits from today.
+async fn hand_to(cx: &WorkContext, conn: &mut AnyConnection, o: &mut WorkOrder, department: i64) -> Result<(), AppError> {
+    let category = repo::find_category(conn, o.category_id).await?.ok_or(AppError::NotFound("问题类别"))?;
+    let today = cx.today();
+    let resolve_days = match o.priority.as_str() {
+        // 绿名单 and urgent orders run on half the limit
+        "high" | "urgent" => (category.resolve_days / 2).max(1),
+        _ => category.resolve_days,
+    };
+    let sign = cx.calendar.add_working_days(today, category.sign_days as u32).map_err(calendar_error)?;
+    let resolve = cx.calendar.add_working_days(today, resolve_days as u32).map_err(calendar_error)?;
+    let now = cx.now_text();
+    o.department_id = Some(department);
+    o.assigned_at = Some(now.clone());
+    o.first_assigned_at.get_or_insert(now);
+    o.sign_deadline = Some(date_text(sign));
+    o.resolve_deadline = Some(date_text(resolve));
+    Ok(())
+}
+
+/// The enterprise's users and whoever filed the order.
+async fn requesters(conn: &mut AnyConnection, o: &WorkOrder) -> Result<Vec<i64>, AppError> {
+    let mut users = match o.enterprise_id {
+        Some(e) => repo::enterprise_users(conn, e).await?,
+        None => Vec::new(),
+    };
+    if let Some(creator) = o.created_by
+        && !users.contains(&creator)
+    {
+        users.push(creator);
+    }
+    for follower in repo::merged_followers(conn, o.id).await? {
+        if let Some(f) = repo::find_order(conn, follower).await?
+            && let Some(e) = f.enterprise_id
+        {
+            users.extend(repo::enterprise_users(conn, e).await?);
+        }
+    }
+    users.sort_unstable();
+    users.dedup();
+    Ok(users)
+}
+
+fn join_note(head: &str, tail: &str) -> String {
+    if tail.trim().is_empty() { head.to_string() } else { format!("{head}；{}", tail.trim()) }
+}
+
+/// A limit that cannot be computed because the calendar lacks the year.
+pub fn calendar_error(e: crate::domain::calendar::CalendarError) -> AppError {
+    AppError::Conflict { code: "calendar_missing", message: format!("{e}，请管理员补充工作日历后再试"), field: None }
+}

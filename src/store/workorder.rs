@@ -1,0 +1,694 @@
+//! Work orders, their timeline, categories, visits, notifications and the
+//! aggregates the three rates and the supervision list are computed from.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use utoipa::ToSchema;
+
+use super::query::{Bind, Conditions, Page, PageRequest, like_pattern};
+use super::{Db, StoreError, now};
+use crate::domain::workorder::RateCounts;
+
+/// An order as stored, with the names of what it refers to.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct WorkOrder {
+    pub id: i64,
+    /// enterprise, officer_visit, hotline, inspection, project, policy_supervision
+    pub source: String,
+    /// the id of the visit, inspection, project or policy it came from
+    pub source_ref: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub enterprise_name: Option<String>,
+    pub township_id: Option<i64>,
+    pub township_name: Option<String>,
+    pub category_id: i64,
+    pub category_code: String,
+    pub category_name: String,
+    pub title: String,
+    pub description: String,
+    /// normal, high, urgent
+    pub priority: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub address: String,
+    /// submitted, assigned, in_progress, resolved, closed
+    pub state: String,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub first_assigned_at: Option<String>,
+    pub assigned_at: Option<String>,
+    /// YYYY-MM-DD, local: sign for by the end of this day
+    pub sign_deadline: Option<String>,
+    pub signed_at: Option<String>,
+    pub signed_in_time: Option<i64>,
+    /// YYYY-MM-DD, local: resolve by the end of this day
+    pub resolve_deadline: Option<String>,
+    pub resolved_at: Option<String>,
+    pub resolution: Option<String>,
+    /// satisfied, basically_satisfied, unsatisfied
+    pub rating: Option<String>,
+    pub rated_at: Option<String>,
+    pub rating_comment: Option<String>,
+    pub escalated_at: Option<String>,
+    /// sign, resolve or leader: why it was escalated
+    pub escalation: Option<String>,
+    /// a pending extension request: working days asked for
+    pub extension_days: Option<i64>,
+    pub extension_reason: Option<String>,
+    pub merged_into: Option<i64>,
+    pub created_by: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+const ORDER_SELECT: &str = "SELECT o.id, o.source, o.source_ref, o.enterprise_id, e.name AS enterprise_name, o.township_id, t.name AS township_name, \
+    o.category_id, c.code AS category_code, c.name AS category_name, o.title, o.description, o.priority, o.latitude, o.longitude, o.address, \
+    o.state, o.department_id, d.name AS department_name, o.first_assigned_at, o.assigned_at, o.sign_deadline, o.signed_at, o.signed_in_time, \
+    o.resolve_deadline, o.resolved_at, o.resolution, o.rating, o.rated_at, o.rating_comment, o.escalated_at, o.escalation, \
+    o.extension_days, o.extension_reason, o.merged_into, o.created_by, o.created_at, o.updated_at, o.version \
+    FROM work_orders o JOIN work_order_categories c ON c.id = o.category_id \
+    LEFT JOIN enterprises e ON e.id = o.enterprise_id LEFT JOIN townships t ON t.id = o.township_id \
+    LEFT JOIN departments d ON d.id = o.department_id";
+
+/// The fields of a new order.
+#[derive(Debug, Clone)]
+pub struct NewOrder<'a> {
+    pub source: &'a str,
+    pub source_ref: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub township_id: Option<i64>,
+    pub category_id: i64,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub priority: &'a str,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub address: &'a str,
+    pub created_by: Option<i64>,
+    pub created_at: &'a str,
+}
+
+pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO work_orders (source, source_ref, enterprise_id, township_id, category_id, title, description, priority, latitude, longitude, \
+         address, state, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13) RETURNING id",
+    )
+    .bind(o.source)
+    .bind(o.source_ref)
+    .bind(o.enterprise_id)
+    .bind(o.township_id)
+    .bind(o.category_id)
+    .bind(o.title)
+    .bind(o.description)
+    .bind(o.priority)
+    .bind(o.latitude)
+    .bind(o.longitude)
+    .bind(o.address)
+    .bind(o.created_by)
+    .bind(o.created_at)
+    .fetch_one(conn)
+    .await
+    .map_err(StoreError::classify)
+}
+
+pub async fn find_order(conn: &mut AnyConnection, id: i64) -> Result<Option<WorkOrder>, sqlx::Error> {
+    sqlx::query_as(&format!("{ORDER_SELECT} WHERE o.id = $1")).bind(id).fetch_optional(conn).await
+}
+
+/// Writes every mutable column of `o` if the stored order is still at `o.version`
+/// (and bumps the version).
+///
+/// # Errors
+/// `Stale` when someone changed it first.
+pub async fn save_order(conn: &mut AnyConnection, o: &WorkOrder, at: &str) -> Result<(), StoreError> {
+    let done = sqlx::query(
+        "UPDATE work_orders SET state = $1, department_id = $2, first_assigned_at = $3, assigned_at = $4, sign_deadline = $5, signed_at = $6, \
+         signed_in_time = $7, resolve_deadline = $8, resolved_at = $9, resolution = $10, rating = $11, rated_at = $12, rating_comment = $13, \
+         escalated_at = $14, escalation = $15, extension_days = $16, extension_reason = $17, merged_into = $18, priority = $19, updated_at = $20, \
+         version = version + 1 WHERE id = $21 AND version = $22",
+    )
+    .bind(&o.state)
+    .bind(o.department_id)
+    .bind(&o.first_assigned_at)
+    .bind(&o.assigned_at)
+    .bind(&o.sign_deadline)
+    .bind(&o.signed_at)
+    .bind(o.signed_in_time)
+    .bind(&o.resolve_deadline)
+    .bind(&o.resolved_at)
+    .bind(&o.resolution)
+    .bind(&o.rating)
+    .bind(&o.rated_at)
+    .bind(&o.rating_comment)
+    .bind(&o.escalated_at)
+    .bind(&o.escalation)
+    .bind(o.extension_days)
+    .bind(&o.extension_reason)
+    .bind(o.merged_into)
+    .bind(&o.priority)
+    .bind(at)
+    .bind(o.id)
+    .bind(o.version)
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::Stale) } else { Ok(()) }
+}
+
+/// Which orders a list shows: filters plus the row scope the use case sets.
+#[derive(Debug, Clone, Default)]
+pub struct OrderFilter {
+    pub state: Option<String>,
+    /// only orders that are still open (not closed)
+    pub open: bool,
+    pub category_id: Option<i64>,
+    pub department_id: Option<i64>,
+    pub township_id: Option<i64>,
+    pub enterprise_id: Option<i64>,
+    pub source: Option<String>,
+    pub escalated: Option<bool>,
+    /// part of the title
+    pub q: Option<String>,
+    /// created on or after this date (YYYY-MM-DD)
+    pub from: Option<String>,
+    /// created on or before this date (YYYY-MM-DD)
+    pub to: Option<String>,
+    /// scope: only orders of enterprises this cadre serves, or that it filed
+    pub only_cadre: Option<(i64, i64)>,
+    /// overdue first (the leader's view), else newest first
+    pub overdue_first: bool,
+    /// today, for the overdue-first order
+    pub today: Option<String>,
+}
+
+pub async fn list_orders(db: &Db, f: &OrderFilter, page: &PageRequest) -> Result<Page<WorkOrder>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if let Some(s) = &f.state {
+        c.push("o.state = {}", s.as_str());
+    }
+    if f.open {
+        c.push_raw("o.state <> 'closed'");
+    }
+    if let Some(v) = f.category_id {
+        c.push("o.category_id = {}", v);
+    }
+    if let Some(v) = f.department_id {
+        c.push("o.department_id = {}", v);
+    }
+    if let Some(v) = f.township_id {
+        c.push("o.township_id = {}", v);
+    }
+    if let Some(v) = f.enterprise_id {
+        c.push("o.enterprise_id = {}", v);
+    }
+    if let Some(v) = &f.source {
+        c.push("o.source = {}", v.as_str());
+    }
+    match f.escalated {
+        Some(true) => {
+            c.push_raw("o.escalated_at IS NOT NULL AND o.state <> 'closed'");
+        }
+        Some(false) => {
+            c.push_raw("o.escalated_at IS NULL");
+        }
+        None => {}
+    }
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        c.push("o.title LIKE {} ESCAPE '\\'", like_pattern(q));
+    }
+    if let Some(from) = &f.from {
+        c.push("o.created_at >= {}", from.as_str());
+    }
+    if let Some(to) = &f.to {
+        // created_at is a timestamp: anything on that day sorts before the next day
+        c.push("o.created_at < {}", format!("{to}T99"));
+    }
+    if let Some((cadre, user)) = f.only_cadre {
+        c.push_each(
+            "(o.created_by = {} OR o.enterprise_id IN (SELECT enterprise_id FROM officer_assignments WHERE cadre_id = {} AND ended_on IS NULL))",
+            &[Bind::Int(user), Bind::Int(cadre)],
+        );
+    }
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM work_orders o{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+    let (limit, args) = c.limit_sql(page);
+    let order_by = if f.overdue_first {
+        // open and past a limit first, the most overdue first; then the newest
+        let today = f.today.clone().unwrap_or_default().replace('\'', "");
+        format!(
+            " ORDER BY CASE WHEN o.state IN ('assigned', 'in_progress') AND (o.resolve_deadline < '{today}' OR (o.state = 'assigned' AND o.sign_deadline < '{today}')) THEN 0 \
+             WHEN o.escalated_at IS NOT NULL AND o.state <> 'closed' THEN 1 ELSE 2 END, o.resolve_deadline, o.id DESC"
+        )
+    } else {
+        " ORDER BY o.id DESC".to_string()
+    };
+    let items = sqlx::query_as_with(&format!("{ORDER_SELECT}{}{order_by}{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+// ---- timeline --------------------------------------------------------------
+
+/// One entry of an order's timeline.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct OrderEvent {
+    pub id: i64,
+    pub order_id: i64,
+    pub at: String,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub action: String,
+    pub from_state: Option<String>,
+    pub to_state: String,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub note: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    pub order_id: i64,
+    pub at: &'a str,
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub action: &'a str,
+    pub from_state: Option<&'a str>,
+    pub to_state: &'a str,
+    pub department_id: Option<i64>,
+    pub note: &'a str,
+}
+
+pub async fn insert_event(conn: &mut AnyConnection, e: &NewEvent<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO work_order_events (order_id, at, actor_id, actor_name, action, from_state, to_state, department_id, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(e.order_id)
+    .bind(e.at)
+    .bind(e.actor_id)
+    .bind(e.actor_name)
+    .bind(e.action)
+    .bind(e.from_state)
+    .bind(e.to_state)
+    .bind(e.department_id)
+    .bind(e.note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_events(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<OrderEvent>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT ev.id, ev.order_id, ev.at, ev.actor_id, ev.actor_name, ev.action, ev.from_state, ev.to_state, ev.department_id, \
+         d.name AS department_name, ev.note FROM work_order_events ev LEFT JOIN departments d ON d.id = ev.department_id \
+         WHERE ev.order_id = $1 ORDER BY ev.id",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// The latest note of an order's timeline (Open311's status_notes).
+pub async fn latest_note(conn: &mut AnyConnection, order_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT note FROM work_order_events WHERE order_id = $1 AND note <> '' ORDER BY id DESC LIMIT 1")
+        .bind(order_id)
+        .fetch_optional(conn)
+        .await
+}
+
+// ---- categories ------------------------------------------------------------
+
+/// 工单类别 with its limits.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Category {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// working days to sign for
+    pub sign_days: i64,
+    /// working days to resolve
+    pub resolve_days: i64,
+    /// 1 when anonymous Open311 reads may show its orders
+    pub public: i64,
+    pub sort: i64,
+}
+
+pub async fn list_categories(db: &Db) -> Result<Vec<Category>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, name, sign_days, resolve_days, public, sort FROM work_order_categories ORDER BY sort, id").fetch_all(db.pool()).await
+}
+
+pub async fn find_category(conn: &mut AnyConnection, id: i64) -> Result<Option<Category>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, name, sign_days, resolve_days, public, sort FROM work_order_categories WHERE id = $1").bind(id).fetch_optional(conn).await
+}
+
+pub async fn find_category_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<Category>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, name, sign_days, resolve_days, public, sort FROM work_order_categories WHERE code = $1")
+        .bind(code)
+        .fetch_optional(conn)
+        .await
+}
+
+pub async fn update_category_limits(conn: &mut AnyConnection, id: i64, sign_days: i64, resolve_days: i64, public: bool) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE work_order_categories SET sign_days = $1, resolve_days = $2, public = $3 WHERE id = $4")
+        .bind(sign_days)
+        .bind(resolve_days)
+        .bind(i64::from(public))
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+}
+
+// ---- response templates ----------------------------------------------------
+
+/// A wording a department can start from.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct ResponseTemplate {
+    pub id: i64,
+    pub category_id: Option<i64>,
+    pub state: String,
+    pub text: String,
+}
+
+/// Templates for a category and state: the category's own first, then the general ones.
+pub async fn list_templates(db: &Db, category_id: Option<i64>, state: Option<&str>) -> Result<Vec<ResponseTemplate>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if let Some(cat) = category_id {
+        c.push("(category_id = {} OR category_id IS NULL)", cat);
+    }
+    if let Some(s) = state {
+        c.push("state = {}", s);
+    }
+    sqlx::query_as_with(
+        &format!("SELECT id, category_id, state, text FROM response_templates{} ORDER BY category_id IS NULL, sort, id", c.where_sql()),
+        c.args(),
+    )
+    .fetch_all(db.pool())
+    .await
+}
+
+// ---- visits ----------------------------------------------------------------
+
+/// 走访记录
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Visit {
+    pub id: i64,
+    pub cadre_id: i64,
+    pub cadre_name: String,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub visited_on: String,
+    pub findings: String,
+    /// how many orders the visit raised
+    pub demands: i64,
+    pub created_at: String,
+}
+
+const VISIT_SELECT: &str = "SELECT v.id, v.cadre_id, c.name AS cadre_name, v.enterprise_id, e.name AS enterprise_name, v.visited_on, v.findings, \
+    (SELECT COUNT(*) FROM work_orders o WHERE o.source = 'officer_visit' AND o.source_ref = v.id) AS demands, v.created_at \
+    FROM visits v JOIN cadres c ON c.id = v.cadre_id JOIN enterprises e ON e.id = v.enterprise_id";
+
+pub async fn insert_visit(
+    conn: &mut AnyConnection,
+    cadre_id: i64,
+    enterprise_id: i64,
+    visited_on: &str,
+    findings: &str,
+    created_by: Option<i64>,
+    at: &str,
+) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO visits (cadre_id, enterprise_id, visited_on, findings, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(cadre_id)
+    .bind(enterprise_id)
+    .bind(visited_on)
+    .bind(findings)
+    .bind(created_by)
+    .bind(at)
+    .fetch_one(conn)
+    .await
+    .map_err(StoreError::classify)
+}
+
+pub async fn find_visit(conn: &mut AnyConnection, id: i64) -> Result<Option<Visit>, sqlx::Error> {
+    sqlx::query_as(&format!("{VISIT_SELECT} WHERE v.id = $1")).bind(id).fetch_optional(conn).await
+}
+
+pub async fn list_visits(db: &Db, cadre_id: Option<i64>, enterprise_id: Option<i64>, page: &PageRequest) -> Result<Page<Visit>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if let Some(v) = cadre_id {
+        c.push("v.cadre_id = {}", v);
+    }
+    if let Some(v) = enterprise_id {
+        c.push("v.enterprise_id = {}", v);
+    }
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM visits v{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+    let (limit, args) = c.limit_sql(page);
+    let items =
+        sqlx::query_as_with(&format!("{VISIT_SELECT}{} ORDER BY v.visited_on DESC, v.id DESC{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+// ---- notifications ---------------------------------------------------------
+
+/// 消息提醒
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    pub order_id: Option<i64>,
+    /// assigned, nearing_sign, nearing_resolve, resolved, escalated, reopened, returned
+    pub kind: String,
+    pub text: String,
+    pub created_at: String,
+    pub read_at: Option<String>,
+}
+
+/// Notifies each user once; a repeated reminder of the same kind is skipped.
+pub async fn notify(conn: &mut AnyConnection, user_ids: &[i64], order_id: i64, kind: &str, text: &str, at: &str) -> Result<(), sqlx::Error> {
+    for user in user_ids {
+        let exists: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND order_id = $2 AND kind = $3 AND kind IN ('nearing_sign', 'nearing_resolve', 'escalated')",
+        )
+        .bind(user)
+        .bind(order_id)
+        .bind(kind)
+        .fetch_one(&mut *conn)
+        .await?;
+        if exists > 0 {
+            continue;
+        }
+        sqlx::query("INSERT INTO notifications (user_id, order_id, kind, text, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(user)
+            .bind(order_id)
+            .bind(kind)
+            .bind(text)
+            .bind(at)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn list_notifications(db: &Db, user_id: i64, unread_only: bool, page: &PageRequest) -> Result<Page<Notification>, sqlx::Error> {
+    let mut c = Conditions::default();
+    c.push("user_id = {}", user_id);
+    if unread_only {
+        c.push_raw("read_at IS NULL");
+    }
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM notifications{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+    let (limit, args) = c.limit_sql(page);
+    let items =
+        sqlx::query_as_with(&format!("SELECT id, order_id, kind, text, created_at, read_at FROM notifications{} ORDER BY id DESC{limit}", c.where_sql()), args)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+pub async fn unread_count(db: &Db, user_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL").bind(user_id).fetch_one(db.pool()).await
+}
+
+pub async fn mark_read(conn: &mut AnyConnection, user_id: i64, id: Option<i64>) -> Result<u64, sqlx::Error> {
+    let at = now();
+    let done = match id {
+        Some(id) => {
+            sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND id = $3 AND read_at IS NULL")
+                .bind(at)
+                .bind(user_id)
+                .bind(id)
+                .execute(conn)
+                .await?
+        }
+        None => sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL").bind(at).bind(user_id).execute(conn).await?,
+    };
+    Ok(done.rows_affected())
+}
+
+/// The users an order concerns, by role.
+pub async fn department_users(conn: &mut AnyConnection, department_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE role = 'department' AND department_id = $1 AND disabled_at IS NULL")
+        .bind(department_id)
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn enterprise_users(conn: &mut AnyConnection, enterprise_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE role = 'enterprise' AND enterprise_id = $1 AND disabled_at IS NULL")
+        .bind(enterprise_id)
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn leader_users(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM users WHERE role = 'leader' AND disabled_at IS NULL").fetch_all(conn).await
+}
+
+// ---- escalation and reminders ----------------------------------------------
+
+/// Open orders past a limit that are not yet escalated, as of `today`.
+pub async fn overdue_unescalated(conn: &mut AnyConnection, today: &str) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT id FROM work_orders WHERE escalated_at IS NULL AND ((state = 'assigned' AND sign_deadline < $1) \
+         OR (state IN ('assigned', 'in_progress') AND resolve_deadline < $1)) ORDER BY id",
+    )
+    .bind(today)
+    .fetch_all(conn)
+    .await
+}
+
+/// Open orders whose limit is `day` (to remind the department the day before).
+pub async fn due_on(conn: &mut AnyConnection, day: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, 'sign' FROM work_orders WHERE state = 'assigned' AND sign_deadline = $1 \
+         UNION ALL SELECT id, 'resolve' FROM work_orders WHERE state IN ('assigned', 'in_progress') AND resolve_deadline = $1",
+    )
+    .bind(day)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows)
+}
+
+// ---- duplicates ------------------------------------------------------------
+
+/// Open orders of the same enterprise and category filed since `since`.
+pub async fn recent_open_orders(conn: &mut AnyConnection, enterprise_id: i64, category_id: i64, since: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, title FROM work_orders WHERE enterprise_id = $1 AND category_id = $2 AND state <> 'closed' AND merged_into IS NULL \
+         AND created_at >= $3 ORDER BY id",
+    )
+    .bind(enterprise_id)
+    .bind(category_id)
+    .bind(since)
+    .fetch_all(conn)
+    .await
+}
+
+/// Orders merged into `id` (they follow it).
+pub async fn merged_followers(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM work_orders WHERE merged_into = $1 ORDER BY id").bind(id).fetch_all(conn).await
+}
+
+// ---- the three rates -------------------------------------------------------
+
+/// What the rates are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateGroup {
+    Zone,
+    Department,
+    Township,
+    Officer,
+}
+
+/// One group's counts.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GroupCounts {
+    pub id: Option<i64>,
+    pub name: String,
+    pub counts: RateCounts,
+}
+
+/// Counts of the orders first assigned in [from, to] (local dates), grouped.
+///
+/// `today` decides which limits have passed.
+pub async fn rate_counts(db: &Db, group: RateGroup, from: &str, to: &str, today: &str) -> Result<Vec<GroupCounts>, sqlx::Error> {
+    let (key, name, join) = match group {
+        RateGroup::Zone => ("NULL", "'开发区'", ""),
+        RateGroup::Department => ("o.department_id", "d.name", " JOIN departments d ON d.id = o.department_id"),
+        RateGroup::Township => ("o.township_id", "t.name", " JOIN townships t ON t.id = o.township_id"),
+        RateGroup::Officer => (
+            "oa.cadre_id",
+            "c.name",
+            " JOIN officer_assignments oa ON oa.enterprise_id = o.enterprise_id AND oa.ended_on IS NULL JOIN cadres c ON c.id = oa.cadre_id",
+        ),
+    };
+    // first_assigned_at is UTC; the period is local (UTC+8) days
+    let sql = format!(
+        "SELECT {key} AS gid, {name} AS gname, COUNT(*) AS assigned, \
+         SUM(CASE WHEN o.signed_at IS NOT NULL OR o.sign_deadline < $3 THEN 1 ELSE 0 END) AS response_due, \
+         SUM(CASE WHEN o.signed_in_time = 1 THEN 1 ELSE 0 END) AS signed_in_time, \
+         SUM(CASE WHEN o.resolved_at IS NOT NULL OR o.resolve_deadline < $3 THEN 1 ELSE 0 END) AS resolution_due, \
+         SUM(CASE WHEN o.resolved_at IS NOT NULL THEN 1 ELSE 0 END) AS resolved, \
+         SUM(CASE WHEN o.rating IS NOT NULL THEN 1 ELSE 0 END) AS rated, \
+         SUM(CASE WHEN o.rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS satisfied \
+         FROM work_orders o{join} WHERE o.first_assigned_at >= $1 AND o.first_assigned_at < $2 AND o.merged_into IS NULL \
+         GROUP BY {key}, {name} ORDER BY {name}"
+    );
+    let rows: Vec<RateRow> =
+        sqlx::query_as(&sql).bind(local_day_start_utc(from)).bind(local_day_start_utc(&next_day(to))).bind(today).fetch_all(db.pool()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| GroupCounts {
+            id: r.gid,
+            name: r.gname,
+            counts: RateCounts {
+                assigned: r.assigned,
+                response_due: r.response_due.unwrap_or(0),
+                signed_in_time: r.signed_in_time.unwrap_or(0),
+                resolution_due: r.resolution_due.unwrap_or(0),
+                resolved: r.resolved.unwrap_or(0),
+                rated: r.rated.unwrap_or(0),
+                satisfied: r.satisfied.unwrap_or(0),
+            },
+        })
+        .collect())
+}
+
+/// One group's row of the rates query (SUM is NULL over no rows on PostgreSQL).
+#[derive(FromRow)]
+struct RateRow {
+    gid: Option<i64>,
+    gname: String,
+    assigned: i64,
+    response_due: Option<i64>,
+    signed_in_time: Option<i64>,
+    resolution_due: Option<i64>,
+    resolved: Option<i64>,
+    rated: Option<i64>,
+    satisfied: Option<i64>,
+}
+
+/// The UTC timestamp text at which a local (UTC+8) day begins.
+fn local_day_start_utc(day: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match time::Date::parse(day, &format) {
+        Ok(d) => super::timestamp(d.midnight().assume_offset(time::macros::offset!(+8)).to_offset(time::UtcOffset::UTC)),
+        Err(_) => day.to_string(),
+    }
+}
+
+fn next_day(day: &str) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(day, &format).ok().and_then(|d| d.next_day()).and_then(|d| d.format(&format).ok()).unwrap_or_else(|| day.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_days_begin_at_16_utc_the_day_before() {
+        assert_eq!(local_day_start_utc("2020-03-19"), "2020-03-18T16:00:00Z");
+        assert_eq!(next_day("2020-02-28"), "2020-02-29");
+    }
+}
