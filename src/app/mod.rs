@@ -4,7 +4,11 @@
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod notifications;
+pub mod officers;
+pub mod rates;
 pub mod registry;
+pub mod supervision;
 pub mod users;
 pub mod workorder;
 

@@ -56,16 +56,26 @@ pub struct Filed {
 /// nothing; `Validation` naming each bad field.
 pub async fn file_order(cx: &WorkContext, actor: &Actor, input: &OrderInput) -> Result<Filed, AppError> {
     let mut tx = cx.db.begin_write().await?;
+    let filed = file_in(&mut tx, cx, actor, input).await?;
+    tx.commit().await?;
+    Ok(filed)
+}
+
+/// Files an order inside the caller's transaction (a visit files its demands with it).
+///
+/// # Errors
+/// As `file_order`.
+pub async fn file_in(tx: &mut AnyConnection, cx: &WorkContext, actor: &Actor, input: &OrderInput) -> Result<Filed, AppError> {
     let (source, enterprise_id) = source_and_enterprise(actor, input)?;
-    let checked = check_order_input(&mut tx, input).await?;
+    let checked = check_order_input(tx, input).await?;
     let (enterprise, township_id) = match enterprise_id {
         Some(id) => {
-            let e = reg::find_enterprise(&mut tx, id).await?.ok_or_else(|| AppError::field("enterprise_id", "所选企业不存在"))?;
+            let e = reg::find_enterprise(tx, id).await?.ok_or_else(|| AppError::field("enterprise_id", "所选企业不存在"))?;
             (Some(e.id), Some(e.township_id))
         }
         None => (None, checked.township_id),
     };
-    may_file_for(&mut tx, actor, enterprise, township_id).await?;
+    may_file_for(tx, actor, enterprise, township_id).await?;
     let priority = match (checked.priority, actor.role) {
         (Some(p), Role::Admin | Role::Leader | Role::Township | Role::Department) => p,
         _ => Priority::Normal,
@@ -86,17 +96,16 @@ pub async fn file_order(cx: &WorkContext, actor: &Actor, input: &OrderInput) -> 
         created_by: (actor.user_id > 0).then_some(actor.user_id),
         created_at: &at,
     };
-    let id = repo::insert_order(&mut tx, &new).await.map_err(|e| AppError::from_store(e, &[], ""))?;
-    repo::insert_event(&mut tx, &event(actor, id, &at, "file", None, OrderState::Submitted, None, source.label())).await?;
+    let id = repo::insert_order(tx, &new).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+    repo::insert_event(tx, &event(actor, id, &at, "file", None, OrderState::Submitted, None, source.label())).await?;
     let possible_duplicates = match enterprise {
-        Some(e) => duplicates_of(&mut tx, cx, id, e, checked.category_id, &checked.title).await?,
+        Some(e) => duplicates_of(tx, cx, id, e, checked.category_id, &checked.title).await?,
         None => Vec::new(),
     };
-    let order = repo::find_order(&mut tx, id).await?.ok_or(AppError::NotFound("工单"))?;
+    let order = repo::find_order(tx, id).await?.ok_or(AppError::NotFound("工单"))?;
     let mut entry = actor.audit("create", "work_order", Some(id));
     entry.after = snapshot(&order);
-    audit::append(&mut tx, &entry).await?;
-    tx.commit().await?;
+    audit::append(tx, &entry).await?;
     Ok(Filed { order, possible_duplicates })
 }
 
@@ -194,7 +203,7 @@ async fn duplicates_of(conn: &mut AnyConnection, cx: &WorkContext, id: i64, ente
 }
 
 #[allow(clippy::too_many_arguments)]
-fn event<'a>(
+pub(crate) fn event<'a>(
     actor: &'a Actor,
     order_id: i64,
     at: &'a str,
@@ -575,4 +584,63 @@ fn join_note(head: &str, tail: &str) -> String {
 /// A limit that cannot be computed because the calendar lacks the year.
 pub fn calendar_error(e: crate::domain::calendar::CalendarError) -> AppError {
     AppError::Conflict { code: "calendar_missing", message: format!("{e}，请管理员补充工作日历后再试"), field: None }
+}
+
+// ---- categories and templates ------------------------------------------------
+
+/// Every category with its limits (reference data for forms).
+///
+/// # Errors
+/// Only a database failure.
+pub async fn list_categories(db: &Db) -> Result<Vec<repo::Category>, AppError> {
+    Ok(repo::list_categories(db).await?)
+}
+
+/// New limits for a category.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct CategoryLimits {
+    /// working days to sign for (0–30)
+    pub sign_days: i64,
+    /// working days to resolve (1–365)
+    pub resolve_days: i64,
+    /// whether anonymous Open311 reads may show its orders
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// Changes a category's limits (admin only); orders already assigned keep theirs.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Validation` for limits out of range.
+pub async fn update_category(db: &Db, actor: &Actor, id: i64, limits: &CategoryLimits) -> Result<repo::Category, AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut errors = Vec::new();
+    if !(0..=30).contains(&limits.sign_days) {
+        errors.push(FieldError::new("sign_days", "签收时限应为0到30个工作日"));
+    }
+    if !(1..=365).contains(&limits.resolve_days) {
+        errors.push(FieldError::new("resolve_days", "办结时限应为1到365个工作日"));
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let mut tx = db.begin_write().await?;
+    let before = repo::find_category(&mut tx, id).await?.ok_or(AppError::NotFound("问题类别"))?;
+    repo::update_category_limits(&mut tx, id, limits.sign_days, limits.resolve_days, limits.public).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+    let after = repo::find_category(&mut tx, id).await?.ok_or(AppError::NotFound("问题类别"))?;
+    let mut entry = actor.audit("update", "work_order_category", Some(id));
+    entry.before = snapshot(&before);
+    entry.after = snapshot(&after);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// # Errors
+/// `Validation` for an unknown state.
+pub async fn list_templates(db: &Db, category_id: Option<i64>, state: Option<&str>) -> Result<Vec<repo::ResponseTemplate>, AppError> {
+    if let Some(s) = state.filter(|s| OrderState::parse(s).is_none()) {
+        return Err(AppError::field("state", format!("未知的状态“{s}”")));
+    }
+    Ok(repo::list_templates(db, category_id, state).await?)
 }

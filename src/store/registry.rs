@@ -340,3 +340,45 @@ pub async fn cadre_serves(conn: &mut AnyConnection, cadre_id: i64, enterprise_id
         .await?;
     Ok(n > 0)
 }
+
+/// An enterprise a cadre serves now, with the assignment's id and start.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct Assignment {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub started_on: String,
+}
+
+pub async fn current_assignments(conn: &mut AnyConnection, cadre_id: i64) -> Result<Vec<Assignment>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT oa.id, oa.enterprise_id, e.name AS enterprise_name, oa.started_on FROM officer_assignments oa \
+         JOIN enterprises e ON e.id = oa.enterprise_id WHERE oa.cadre_id = $1 AND oa.ended_on IS NULL ORDER BY e.name",
+    )
+    .bind(cadre_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Cadres that currently serve at least one enterprise.
+pub async fn list_officers(db: &Db, page: &PageRequest) -> Result<Page<Cadre>, sqlx::Error> {
+    let clause = " WHERE EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.cadre_id = c.id AND oa.ended_on IS NULL)";
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM cadres c{clause}")).fetch_one(db.pool()).await?;
+    let items = sqlx::query_as(&format!("{CADRE_SELECT}{clause} ORDER BY c.id LIMIT $1 OFFSET $2"))
+        .bind(page.per_page())
+        .bind(page.offset())
+        .fetch_all(db.pool())
+        .await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+/// Ends a current assignment; false when there was none with that id.
+pub async fn end_officer_assignment(conn: &mut AnyConnection, id: i64, ended_on: &str) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE officer_assignments SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
+        .bind(ended_on)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(StoreError::classify)?;
+    Ok(done.rows_affected() > 0)
+}

@@ -613,7 +613,7 @@ pub struct GroupCounts {
 /// `today` decides which limits have passed.
 pub async fn rate_counts(db: &Db, group: RateGroup, from: &str, to: &str, today: &str) -> Result<Vec<GroupCounts>, sqlx::Error> {
     let (key, name, join) = match group {
-        RateGroup::Zone => ("NULL", "'开发区'", ""),
+        RateGroup::Zone => ("CAST(NULL AS BIGINT)", "'开发区'", ""),
         RateGroup::Department => ("o.department_id", "d.name", " JOIN departments d ON d.id = o.department_id"),
         RateGroup::Township => ("o.township_id", "t.name", " JOIN townships t ON t.id = o.township_id"),
         RateGroup::Officer => (
@@ -622,6 +622,8 @@ pub async fn rate_counts(db: &Db, group: RateGroup, from: &str, to: &str, today:
             " JOIN officer_assignments oa ON oa.enterprise_id = o.enterprise_id AND oa.ended_on IS NULL JOIN cadres c ON c.id = oa.cadre_id",
         ),
     };
+    // the zone is one group over everything (PostgreSQL refuses GROUP BY a constant)
+    let group_by = if group == RateGroup::Zone { String::new() } else { format!(" GROUP BY {key}, {name} ORDER BY {name}") };
     // first_assigned_at is UTC; the period is local (UTC+8) days
     let sql = format!(
         "SELECT {key} AS gid, {name} AS gname, COUNT(*) AS assigned, \
@@ -631,8 +633,7 @@ pub async fn rate_counts(db: &Db, group: RateGroup, from: &str, to: &str, today:
          SUM(CASE WHEN o.resolved_at IS NOT NULL THEN 1 ELSE 0 END) AS resolved, \
          SUM(CASE WHEN o.rating IS NOT NULL THEN 1 ELSE 0 END) AS rated, \
          SUM(CASE WHEN o.rating IN ('satisfied', 'basically_satisfied') THEN 1 ELSE 0 END) AS satisfied \
-         FROM work_orders o{join} WHERE o.first_assigned_at >= $1 AND o.first_assigned_at < $2 AND o.merged_into IS NULL \
-         GROUP BY {key}, {name} ORDER BY {name}"
+         FROM work_orders o{join} WHERE o.first_assigned_at >= $1 AND o.first_assigned_at < $2 AND o.merged_into IS NULL{group_by}"
     );
     let rows: Vec<RateRow> =
         sqlx::query_as(&sql).bind(local_day_start_utc(from)).bind(local_day_start_utc(&next_day(to))).bind(today).fetch_all(db.pool()).await?;

@@ -14,6 +14,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::app::auth::LoginThrottle;
+use crate::app::clock::{Clock, WorkContext};
+use crate::domain::calendar::WorkCalendar;
 use crate::store::Db;
 
 /// The largest request body accepted (forms and JSON); larger ones get 413.
@@ -29,13 +31,31 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     /// Mark cookies `Secure` (behind HTTPS in production; off for the local demo).
     pub secure_cookies: bool,
+    /// The business clock (shifted to the demo's day in the demo).
+    pub clock: Clock,
+    pub calendar: Arc<WorkCalendar>,
 }
 
 impl AppState {
     pub fn new(db: Db) -> Self {
-        AppState { db, throttle: Arc::new(LoginThrottle::default()), metrics: Arc::new(metrics::Metrics::new()), secure_cookies: false }
+        AppState {
+            db,
+            throttle: Arc::new(LoginThrottle::default()),
+            metrics: Arc::new(metrics::Metrics::new()),
+            secure_cookies: false,
+            clock: Clock::system(),
+            calendar: Arc::new(WorkCalendar::shipped()),
+        }
+    }
+
+    /// The context of a work-order use case acting now.
+    pub fn work(&self) -> WorkContext {
+        WorkContext { db: self.db.clone(), calendar: self.calendar.clone(), now: self.clock.now() }
     }
 }
+
+/// How often the escalation sweep runs while serving.
+pub const SWEEP_INTERVAL: Duration = Duration::from_secs(60);
 
 /// The whole application as one axum router.
 pub fn app(state: AppState) -> axum::Router {
@@ -57,9 +77,25 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
 /// The listener fails.
 pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let db = state.db.clone();
-    axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let sweeper = tokio::spawn(sweep_forever(state.clone()));
+    let served = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await;
+    sweeper.abort();
+    served?;
     db.close().await;
     Ok(())
+}
+
+/// Escalates overdue orders and sends reminders, once a minute.
+async fn sweep_forever(state: AppState) {
+    let mut tick = tokio::time::interval(SWEEP_INTERVAL);
+    loop {
+        tick.tick().await;
+        match crate::app::supervision::sweep(&state.work()).await {
+            Ok(r) if r.escalated + r.reminded > 0 => tracing::info!(escalated = r.escalated, reminded = r.reminded, "supervision sweep"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "supervision sweep failed"),
+        }
+    }
 }
 
 async fn shutdown_signal() {

@@ -14,14 +14,14 @@ use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::api::{admin, auth, meta, registry};
+use super::api::{admin, auth, meta, registry, workorders as wo};
 use super::{AppState, MAX_BODY_BYTES, REQUEST_TIMEOUT, error, metrics, pages};
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "zonedesk — 开发区复工复产服务平台", description = "The JSON API of the zone's enterprise-service desk. Errors answer {\"error\":{\"code\",\"message\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "registry"), (name = "admin"), (name = "meta"), (name = "pages", description = "server-rendered HTML pages"))
+    tags((name = "auth"), (name = "registry"), (name = "work-orders"), (name = "officers"), (name = "notifications"), (name = "admin"), (name = "meta"), (name = "pages", description = "server-rendered HTML pages"))
 )]
 struct ApiDoc;
 
@@ -52,6 +52,24 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::disable_user))
         .routes(routes!(admin::enable_user))
         .routes(routes!(admin::list_audit_entries))
+        .routes(routes!(wo::list_work_orders, wo::file_work_order))
+        .routes(routes!(wo::show_work_order))
+        .routes(routes!(wo::transition_work_order))
+        .routes(routes!(wo::list_categories))
+        .routes(routes!(wo::update_category))
+        .routes(routes!(wo::list_templates))
+        .routes(routes!(wo::list_supervised))
+        .routes(routes!(wo::run_sweep))
+        .routes(routes!(wo::show_rates))
+        .routes(routes!(wo::show_league))
+        .routes(routes!(wo::list_visits, wo::record_visit))
+        .routes(routes!(wo::list_officers))
+        .routes(routes!(wo::show_coverage))
+        .routes(routes!(wo::show_officer_desk))
+        .routes(routes!(wo::end_assignment))
+        .routes(routes!(wo::list_notifications))
+        .routes(routes!(wo::read_notification))
+        .routes(routes!(wo::read_all_notifications))
         .routes(routes!(meta::healthz))
         .routes(routes!(meta::metrics));
 

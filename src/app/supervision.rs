@@ -1,0 +1,100 @@
+//! 督办: the sweep that escalates orders past a limit and reminds departments of
+//! limits that fall today, and the leader's supervision list.
+
+use super::Actor;
+use super::clock::WorkContext;
+use crate::domain::Role;
+use crate::domain::workorder::OrderState;
+use crate::error::AppError;
+use crate::store::workorder::{self as repo, OrderFilter, WorkOrder};
+use crate::store::{Page, PageRequest, StoreError};
+
+/// What one sweep did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct SweepReport {
+    pub escalated: usize,
+    pub reminded: usize,
+}
+
+/// Escalates every open order past a limit as of the context's day, and
+/// reminds the departments whose limits fall today. Safe to run often: an
+/// order is escalated once and each reminder is sent once.
+///
+/// # Errors
+/// A database failure.
+pub async fn sweep(cx: &WorkContext) -> Result<SweepReport, AppError> {
+    let today = cx.today_text();
+    let system = Actor { display_name: "系统".into(), ..Actor::system() };
+    let mut report = SweepReport::default();
+    let candidates = {
+        let mut conn = cx.db.pool().acquire().await?;
+        repo::overdue_unescalated(&mut conn, &today).await?
+    };
+    for id in candidates {
+        if escalate_one(cx, &system, id, &today).await? {
+            report.escalated += 1;
+        }
+    }
+    let mut tx = cx.db.begin_write().await?;
+    let at = cx.now_text();
+    for (id, limit) in repo::due_on(&mut tx, &today).await? {
+        let Some(o) = repo::find_order(&mut tx, id).await? else { continue };
+        let Some(department) = o.department_id else { continue };
+        let (kind, what) = if limit == "sign" { ("nearing_sign", "签收") } else { ("nearing_resolve", "办结") };
+        let users = repo::department_users(&mut tx, department).await?;
+        repo::notify(&mut tx, &users, id, kind, &format!("今日为{what}时限：{}", o.title), &at).await?;
+        report.reminded += 1;
+    }
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Escalates one order if it is still overdue and unescalated (another sweep
+/// or a user may have acted since it was found).
+async fn escalate_one(cx: &WorkContext, system: &Actor, id: i64, today: &str) -> Result<bool, AppError> {
+    let mut tx = cx.db.begin_write().await?;
+    let Some(mut o) = repo::find_order(&mut tx, id).await? else { return Ok(false) };
+    let Some(reason) = overdue_reason(&o, today) else { return Ok(false) };
+    if o.escalated_at.is_some() {
+        return Ok(false);
+    }
+    let at = cx.now_text();
+    o.escalated_at = Some(at.clone());
+    o.escalation = Some(reason.to_string());
+    match repo::save_order(&mut tx, &o, &at).await {
+        Ok(()) => {}
+        Err(StoreError::Stale) => return Ok(false),
+        Err(e) => return Err(AppError::from_store(e, &[], "")),
+    }
+    let state = OrderState::parse(&o.state).unwrap_or(OrderState::Assigned);
+    let what = if reason == "sign" { "签收" } else { "办结" };
+    let note = format!("超过{what}时限，列入督办");
+    repo::insert_event(&mut tx, &super::workorder::event(system, id, &at, "escalate", Some(state), state, o.department_id, &note)).await?;
+    let mut users = repo::leader_users(&mut tx).await?;
+    if let Some(d) = o.department_id {
+        users.extend(repo::department_users(&mut tx, d).await?);
+    }
+    repo::notify(&mut tx, &users, id, "escalated", &format!("工单超期督办：{}", o.title), &at).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Which limit an open order has passed as of `today`, if any.
+pub fn overdue_reason(o: &WorkOrder, today: &str) -> Option<&'static str> {
+    let past = |d: &Option<String>| d.as_deref().is_some_and(|d| d < today);
+    match o.state.as_str() {
+        "assigned" if past(&o.sign_deadline) => Some("sign"),
+        "assigned" | "in_progress" if past(&o.resolve_deadline) => Some("resolve"),
+        _ => None,
+    }
+}
+
+/// The leader's supervision list: escalated open orders, the most overdue first.
+///
+/// # Errors
+/// `Forbidden` for anyone but a leader or admin.
+pub async fn supervision_list(cx: &WorkContext, actor: &Actor, page: &PageRequest) -> Result<Page<WorkOrder>, AppError> {
+    actor.require(&[Role::Admin, Role::Leader])?;
+    let filter = OrderFilter { escalated: Some(true), overdue_first: true, today: Some(cx.today_text()), ..OrderFilter::default() };
+    Ok(repo::list_orders(&cx.db, &filter, page).await?)
+}

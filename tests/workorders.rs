@@ -1,0 +1,515 @@
+//! The work-order engine through HTTP on both databases: the lifecycle, return,
+//! reopen, escalation, conflicts, permissions, the three rates, visits and
+//! notifications.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::TestApp;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use zonedesk::app::clock::WorkContext;
+use zonedesk::app::{Actor, auth, workorder};
+use zonedesk::domain::calendar::WorkCalendar;
+
+async fn file(app: &TestApp, token: &str, body: Value) -> Value {
+    let (s, filed) = app.call(Method::POST, "/api/v1/work-orders", Some(token), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{filed}");
+    filed
+}
+
+async fn act(app: &TestApp, token: &str, id: i64, body: Value) -> (StatusCode, Value) {
+    app.call(Method::POST, &format!("/api/v1/work-orders/{id}/transitions"), Some(token), Some(body)).await
+}
+
+async fn department_id(app: &TestApp, name: &str) -> i64 {
+    let admin = app.token("admin").await;
+    let (_, list) = app.get("/api/v1/departments", &admin).await;
+    list["items"].as_array().unwrap().iter().find(|d| d["name"] == name).unwrap_or_else(|| panic!("department {name}"))["id"].as_i64().unwrap()
+}
+
+/// The department of the demo `department` user.
+async fn own_department(app: &TestApp) -> i64 {
+    let t = app.token("department").await;
+    app.get("/api/v1/me", &t).await.1["department_id"].as_i64().unwrap()
+}
+
+async fn an_order_goes_from_demand_to_satisfied_rating(app: TestApp) {
+    let hengfeng = app.token("hengfeng").await;
+    let leader = app.token("leader").await;
+    let dept = app.token("department").await;
+    let dept_id = own_department(&app).await;
+
+    let filed = file(&app, &hengfeng, json!({"category": "labour", "title": "春节后用工短缺，急需招聘操作工30名", "description": "复工后缺少操作工"})).await;
+    let order = &filed["order"];
+    let id = order["id"].as_i64().unwrap();
+    assert_eq!(order["state"], "submitted");
+    assert_eq!(order["source"], "enterprise");
+    assert_eq!(order["enterprise_name"], "恒丰电子");
+
+    let (s, o) = act(&app, &leader, id, json!({"action": "assign", "version": 1, "department_id": dept_id})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "assigned");
+    let (sign, resolve) = (o["sign_deadline"].as_str().unwrap().to_string(), o["resolve_deadline"].as_str().unwrap().to_string());
+    let calendar = WorkCalendar::shipped();
+    for d in [&sign, &resolve] {
+        let day = zonedesk::app::clock::parse_date(d).unwrap();
+        assert!(calendar.is_working_day(day).unwrap(), "{d} is a working day");
+    }
+    assert!(sign <= resolve);
+
+    // the department learns of it
+    let (_, notes) = app.get("/api/v1/notifications?unread=true", &dept).await;
+    assert!(notes["items"].as_array().unwrap().iter().any(|n| n["order_id"] == id && n["kind"] == "assigned"), "{notes}");
+
+    let (s, o) = act(&app, &dept, id, json!({"action": "sign_for", "version": 2})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "in_progress");
+    assert_eq!(o["signed_in_time"], 1);
+    let (s, _) = act(&app, &dept, id, json!({"action": "note", "version": 3, "note": "已联系人社局安排专场招聘会"})).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, o) = act(&app, &dept, id, json!({"action": "resolve", "version": 4, "resolution": "专场招聘会招录操作工32名，已上岗"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "resolved");
+    let (_, notes) = app.get("/api/v1/notifications?unread=true", &hengfeng).await;
+    assert!(notes["items"].as_array().unwrap().iter().any(|n| n["order_id"] == id && n["kind"] == "resolved"));
+
+    let (s, o) = act(&app, &hengfeng, id, json!({"action": "rate", "version": 5, "rating": "satisfied", "note": "服务很及时"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "closed");
+    assert_eq!(o["rating"], "satisfied");
+
+    let (s, detail) = app.get(&format!("/api/v1/work-orders/{id}"), &hengfeng).await;
+    assert_eq!(s, StatusCode::OK);
+    let actions: Vec<&str> = detail["timeline"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["file", "assign", "sign_for", "note", "resolve", "rate"]);
+    assert!(detail["timeline"].as_array().unwrap().iter().all(|e| e["at"].is_string() && e["actor_name"].is_string()));
+
+    // a closed order accepts nothing more
+    let (s, body) = act(&app, &dept, id, json!({"action": "note", "version": 6, "note": "x"})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    let (s, body) = act(&app, &leader, id, json!({"action": "assign", "version": 6, "department_id": dept_id})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "illegal_transition");
+    assert!(body["error"]["message"].as_str().unwrap().contains("已评价"));
+}
+
+async fn a_wrong_department_returns_and_an_unsatisfied_rating_reopens(app: TestApp) {
+    let xuehui = app.token("xuehui").await;
+    let leader = app.token("leader").await;
+    let dept = app.token("department").await;
+    let dept_id = own_department(&app).await;
+    let id = file(&app, &xuehui, json!({"category": "finance", "title": "流动资金紧张，申请贷款贴息"})).await["order"]["id"].as_i64().unwrap();
+    act(&app, &leader, id, json!({"action": "assign", "version": 1, "department_id": dept_id})).await;
+    let (s, body) = act(&app, &dept, id, json!({"action": "return", "version": 2})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a return needs its reason");
+    assert_eq!(body["error"]["field"], "note");
+    let (s, o) = act(&app, &dept, id, json!({"action": "return", "version": 2, "note": "属财政金融局职责"})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(o["state"], "submitted");
+    assert!(o["department_id"].is_null());
+
+    let finance = department_id(&app, "财政金融局").await;
+    let (s, _) = act(&app, &leader, id, json!({"action": "assign", "version": 3, "department_id": finance})).await;
+    assert_eq!(s, StatusCode::OK);
+    // the first department cannot act on it any more
+    let (s, _) = act(&app, &dept, id, json!({"action": "sign_for", "version": 4})).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // the leader transfers it back
+    let (s, o) = act(&app, &leader, id, json!({"action": "transfer", "version": 4, "department_id": dept_id, "note": "由经发局牵头"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["department_id"], dept_id);
+    act(&app, &dept, id, json!({"action": "sign_for", "version": 5})).await;
+    act(&app, &dept, id, json!({"action": "resolve", "version": 6, "resolution": "已协调银行"})).await;
+    let (s, o) = act(&app, &xuehui, id, json!({"action": "rate", "version": 7, "rating": "unsatisfied", "note": "贴息尚未到账"})).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(o["state"], "assigned", "an unsatisfied rating reopens it");
+    assert_eq!(o["department_id"], dept_id);
+    let (s, body) = act(&app, &xuehui, id, json!({"action": "rate", "version": 8, "rating": "satisfied"})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "illegal_transition");
+}
+
+async fn a_stale_version_is_refused_and_concurrent_actions_do_not_both_win(app: TestApp) {
+    let hengfeng = app.token("hengfeng").await;
+    let leader = app.token("leader").await;
+    let admin = app.token("admin").await;
+    let dept_id = own_department(&app).await;
+    let id = file(&app, &hengfeng, json!({"category": "logistics", "title": "原材料运输车辆通行受阻"})).await["order"]["id"].as_i64().unwrap();
+    let body = json!({"action": "assign", "version": 1, "department_id": dept_id});
+    let (a, b) = tokio::join!(act(&app, &leader, id, body.clone()), act(&app, &admin, id, body.clone()));
+    let mut statuses = [a.0, b.0];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::CONFLICT], "{} / {}", a.1, b.1);
+    let (_, detail) = app.get(&format!("/api/v1/work-orders/{id}"), &admin).await;
+    assert_eq!(detail["timeline"].as_array().unwrap().len(), 2, "one assignment, not two");
+    let (s, body) = act(&app, &leader, id, json!({"action": "supervise", "version": 1, "note": "请加快办理"})).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert_eq!(body["error"]["code"], "stale_version");
+}
+
+async fn orders_are_seen_and_acted_on_only_by_those_they_concern(app: TestApp) {
+    let hengfeng = app.token("hengfeng").await;
+    let xuehui = app.token("xuehui").await;
+    let leader = app.token("leader").await;
+    let dept = app.token("department").await;
+    let township = app.token("township").await;
+    let officer = app.token("officer").await;
+    let volunteer = app.token("volunteer").await;
+    let dept_id = own_department(&app).await;
+    let other_dept = department_id(&app, "规划建设局").await;
+    let id = file(&app, &hengfeng, json!({"category": "permits", "title": "新建仓库施工许可办理"})).await["order"]["id"].as_i64().unwrap();
+    let path = format!("/api/v1/work-orders/{id}");
+
+    assert_eq!(app.get(&path, &hengfeng).await.0, StatusCode::OK);
+    assert_eq!(app.get(&path, &xuehui).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&path, &officer).await.0, StatusCode::OK, "恒丰电子's officer");
+    assert_eq!(app.get(&path, &township).await.0, StatusCode::FORBIDDEN, "恒丰电子 is not in 新习镇");
+    assert_eq!(app.get(&path, &volunteer).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&path, &dept).await.0, StatusCode::FORBIDDEN, "not yet assigned to it");
+    let (_, list) = app.get("/api/v1/work-orders", &xuehui).await;
+    assert!(list["items"].as_array().unwrap().iter().all(|o| o["id"] != id));
+    assert_eq!(app.get(&format!("/api/v1/work-orders?enterprise_id={}", app.enterprise_id("恒丰电子").await), &xuehui).await.0, StatusCode::FORBIDDEN);
+
+    // an enterprise cannot assign, and cannot rate another's order
+    assert_eq!(act(&app, &hengfeng, id, json!({"action": "assign", "version": 1, "department_id": dept_id})).await.0, StatusCode::FORBIDDEN);
+    act(&app, &leader, id, json!({"action": "assign", "version": 1, "department_id": other_dept})).await;
+    assert_eq!(app.get(&path, &dept).await.0, StatusCode::FORBIDDEN, "assigned to another department");
+    assert_eq!(act(&app, &dept, id, json!({"action": "sign_for", "version": 2})).await.0, StatusCode::FORBIDDEN);
+    act(&app, &leader, id, json!({"action": "transfer", "version": 2, "department_id": dept_id})).await;
+    assert_eq!(app.get(&path, &dept).await.0, StatusCode::OK);
+    act(&app, &dept, id, json!({"action": "sign_for", "version": 3})).await;
+    act(&app, &dept, id, json!({"action": "resolve", "version": 4, "resolution": "许可证已办结"})).await;
+    let before = app.get(&path, &leader).await.1;
+    assert_eq!(act(&app, &xuehui, id, json!({"action": "rate", "version": 5, "rating": "unsatisfied"})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(act(&app, &dept, id, json!({"action": "rate", "version": 5, "rating": "satisfied"})).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&path, &leader).await.1, before, "refusals changed nothing");
+    // the officer may record the verdict of a return visit
+    let (s, o) = act(&app, &officer, id, json!({"action": "rate", "version": 5, "rating": "basically_satisfied", "note": "电话回访"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "closed");
+
+    // the others cannot file for an enterprise that is not theirs
+    let body = json!({"category": "other", "title": "越权提交", "enterprise_id": app.enterprise_id("恒丰电子").await});
+    assert_eq!(app.call(Method::POST, "/api/v1/work-orders", Some(&township), Some(body.clone())).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.call(Method::POST, "/api/v1/work-orders", Some(&volunteer), Some(body)).await.0, StatusCode::FORBIDDEN);
+}
+
+async fn bad_order_input_is_refused_field_by_field(app: TestApp) {
+    let hengfeng = app.token("hengfeng").await;
+    let before = app.count("work_orders").await;
+    let (s, body) = app.call(Method::POST, "/api/v1/work-orders", Some(&hengfeng), Some(json!({"category": "bank", "title": ""}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields: Vec<&str> = body["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"title") && fields.contains(&"category"), "{fields:?}");
+    let (s, _) = app
+        .call(Method::POST, "/api/v1/work-orders", Some(&hengfeng), Some(json!({"category": "other", "title": "x", "latitude": 95.0, "longitude": 10.0})))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = app.call(Method::POST, "/api/v1/work-orders", Some(&hengfeng), Some(json!({"category": "other", "title": "标".repeat(101)}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("work_orders").await, before);
+    let id = file(&app, &hengfeng, json!({"category": "other", "title": "测试"})).await["order"]["id"].as_i64().unwrap();
+    let (s, body) = act(&app, &hengfeng, id, json!({"action": "fly", "version": 1})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["error"]["field"], "action");
+    assert_eq!(app.get("/api/v1/work-orders?state=lost", &hengfeng).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/api/v1/work-orders?from=19-03-2020", &hengfeng).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn duplicates_are_detected_and_merged_into_the_original(app: TestApp) {
+    let hengfeng = app.token("hengfeng").await;
+    let leader = app.token("leader").await;
+    let first = file(&app, &hengfeng, json!({"category": "labour", "title": "企业用工短缺急需招聘操作工"})).await;
+    let original = first["order"]["id"].as_i64().unwrap();
+    assert_eq!(first["possible_duplicates"], json!([]));
+    let second = file(&app, &hengfeng, json!({"category": "labour", "title": "企业用工短缺，急需招聘操作工人"})).await;
+    assert_eq!(second["possible_duplicates"], json!([original]));
+    let other = file(&app, &hengfeng, json!({"category": "labour", "title": "申请稳岗补贴"})).await;
+    assert_eq!(other["possible_duplicates"], json!([]));
+    let dup = second["order"]["id"].as_i64().unwrap();
+    let (s, o) = act(&app, &leader, dup, json!({"action": "merge", "version": 1, "target_id": original})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "closed");
+    assert_eq!(o["merged_into"], original);
+    let (_, detail) = app.get(&format!("/api/v1/work-orders/{original}"), &leader).await;
+    assert_eq!(detail["merged"], json!([dup]));
+    let (s, _) = act(&app, &leader, original, json!({"action": "merge", "version": 1, "target_id": dup})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "cannot merge into a closed order");
+}
+
+/// A work context at a moment of the demo's March 2020.
+fn at(db: &zonedesk::store::Db, when: time::OffsetDateTime) -> WorkContext {
+    WorkContext { db: db.clone(), calendar: Arc::new(WorkCalendar::shipped()), now: when }
+}
+
+async fn actor(app: &TestApp, username: &str) -> Actor {
+    let user = zonedesk::store::users::find_user_by_username(&app.db, username).await.unwrap().unwrap();
+    auth::actor_of(&user)
+}
+
+fn step(kind: &str, version: i64) -> workorder::TransitionInput {
+    workorder::TransitionInput { action: kind.into(), version, ..Default::default() }
+}
+
+async fn overdue_orders_are_escalated_and_supervised(app: TestApp) {
+    use time::macros::datetime;
+    let hengfeng = actor(&app, "hengfeng").await;
+    let leader = actor(&app, "leader").await;
+    let dept_id = own_department(&app).await;
+    let monday = at(&app.db, datetime!(2020-03-02 09:00 +8));
+    let filed =
+        workorder::file_order(&monday, &hengfeng, &workorder::OrderInput { category: "logistics".into(), title: "物流受阻".into(), ..Default::default() })
+            .await
+            .unwrap();
+    let id = filed.order.id;
+    let assigned = workorder::act(&monday, &leader, id, &workorder::TransitionInput { department_id: Some(dept_id), ..step("assign", 1) }).await.unwrap();
+    assert_eq!(assigned.sign_deadline.as_deref(), Some("2020-03-03"));
+    assert_eq!(assigned.resolve_deadline.as_deref(), Some("2020-03-05"), "3 working days from Monday");
+
+    // on the deadline day nothing is overdue yet; the department is reminded
+    let report = zonedesk::app::supervision::sweep(&at(&app.db, datetime!(2020-03-03 10:00 +8))).await.unwrap();
+    assert_eq!(report.escalated, 0);
+    assert!(report.reminded >= 1);
+    // the next day the sign-for limit has passed
+    let wednesday = at(&app.db, datetime!(2020-03-04 10:00 +8));
+    let report = zonedesk::app::supervision::sweep(&wednesday).await.unwrap();
+    assert_eq!(report.escalated, 1);
+    assert_eq!(zonedesk::app::supervision::sweep(&wednesday).await.unwrap().escalated, 0, "once only");
+
+    let token = app.token("leader").await;
+    let (s, list) = app.get("/api/v1/supervision", &token).await;
+    assert_eq!(s, StatusCode::OK);
+    let row = list["items"].as_array().unwrap().iter().find(|o| o["id"] == id).expect("on the supervision list");
+    assert_eq!(row["escalation"], "sign");
+    let dept_token = app.token("department").await;
+    assert_eq!(app.get("/api/v1/supervision", &dept_token).await.0, StatusCode::FORBIDDEN);
+    let (_, notes) = app.get("/api/v1/notifications", &dept_token).await;
+    assert!(notes["items"].as_array().unwrap().iter().any(|n| n["order_id"] == id && n["kind"] == "escalated"));
+
+    // the leader supervises with a new deadline; signing late is recorded as late
+    let supervise = workorder::TransitionInput {
+        note: "请今日内签收办理".into(),
+        deadline: Some("2020-03-20".into()),
+        ..step("supervise", row["version"].as_i64().unwrap())
+    };
+    let o = workorder::act(&wednesday, &leader, id, &supervise).await.unwrap();
+    assert_eq!(o.resolve_deadline.as_deref(), Some("2020-03-20"));
+    let too_early = workorder::TransitionInput { deadline: Some("2020-03-01".into()), ..supervise.clone() };
+    assert!(workorder::act(&wednesday, &leader, id, &workorder::TransitionInput { version: o.version, ..too_early }).await.is_err());
+    let department = actor(&app, "department").await;
+    let signed = workorder::act(&wednesday, &department, id, &step("sign_for", o.version)).await.unwrap();
+    assert_eq!(signed.signed_in_time, Some(0));
+
+    // an extension: asked for, then granted in working days
+    let asked = workorder::act(
+        &wednesday,
+        &department,
+        id,
+        &workorder::TransitionInput { days: Some(3), note: "需等待物流恢复".into(), ..step("request_extension", signed.version) },
+    )
+    .await
+    .unwrap();
+    assert_eq!(asked.extension_days, Some(3));
+    let granted =
+        workorder::act(&wednesday, &leader, id, &workorder::TransitionInput { approve: Some(true), ..step("decide_extension", asked.version) }).await.unwrap();
+    assert_eq!(granted.extension_days, None);
+    assert_eq!(granted.resolve_deadline.as_deref(), Some("2020-03-25"), "three working days after Friday 2020-03-20");
+    // a limit in a year without a calendar is a clear refusal, not a guess
+    let far = workorder::TransitionInput { note: "x".into(), deadline: Some("2031-06-01".into()), ..step("supervise", granted.version) };
+    let moved = workorder::act(&wednesday, &leader, id, &far).await.unwrap();
+    let asked = workorder::act(
+        &wednesday,
+        &department,
+        id,
+        &workorder::TransitionInput { days: Some(1), note: "再延".into(), ..step("request_extension", moved.version) },
+    )
+    .await
+    .unwrap();
+    let err = workorder::act(&wednesday, &leader, id, &workorder::TransitionInput { approve: Some(true), ..step("decide_extension", asked.version) })
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("2031"), "{err}");
+}
+
+async fn the_three_rates_match_a_hand_count(app: TestApp) {
+    use time::macros::datetime;
+    let hengfeng = actor(&app, "hengfeng").await;
+    let leader = actor(&app, "leader").await;
+    let department = actor(&app, "department").await;
+    let a = own_department(&app).await;
+    let b = department_id(&app, "规划建设局").await;
+    // a user of department B, to act for it
+    let admin = actor(&app, "admin").await;
+    let b_user = zonedesk::app::users::create_user(
+        &app.db,
+        &admin,
+        &zonedesk::app::users::UserInput {
+            username: "guihua".into(),
+            password: "demo1234".into(),
+            role: "department".into(),
+            scope_id: Some(b),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let b_actor = auth::actor_of(&b_user);
+    let day = |d: u8| {
+        at(
+            &app.db,
+            time::OffsetDateTime::new_in_offset(
+                time::Date::from_calendar_date(2020, time::Month::March, d).unwrap(),
+                time::macros::time!(9:00),
+                time::macros::offset!(+8),
+            ),
+        )
+    };
+    let new = |title: &str| workorder::OrderInput { category: "labour".into(), title: title.into(), ..Default::default() };
+    let assign = |dep: i64| workorder::TransitionInput { department_id: Some(dep), ..step("assign", 1) };
+
+    // O1: A, signed in time, resolved, 满意
+    let o1 = workorder::file_order(&day(2), &hengfeng, &new("一号")).await.unwrap().order.id;
+    workorder::act(&day(2), &leader, o1, &assign(a)).await.unwrap();
+    workorder::act(&day(2), &department, o1, &step("sign_for", 2)).await.unwrap();
+    workorder::act(&day(4), &department, o1, &workorder::TransitionInput { resolution: "办结".into(), ..step("resolve", 3) }).await.unwrap();
+    workorder::act(&day(5), &hengfeng, o1, &workorder::TransitionInput { rating: Some("satisfied".into()), ..step("rate", 4) }).await.unwrap();
+    // O2: A, signed late, resolved, 不满意 (reopened)
+    let o2 = workorder::file_order(&day(2), &hengfeng, &new("二号")).await.unwrap().order.id;
+    workorder::act(&day(2), &leader, o2, &assign(a)).await.unwrap();
+    workorder::act(&day(4), &department, o2, &step("sign_for", 2)).await.unwrap();
+    workorder::act(&day(5), &department, o2, &workorder::TransitionInput { resolution: "办结".into(), ..step("resolve", 3) }).await.unwrap();
+    workorder::act(&day(6), &hengfeng, o2, &workorder::TransitionInput { rating: Some("unsatisfied".into()), ..step("rate", 4) }).await.unwrap();
+    // O3: A, never signed for
+    let o3 = workorder::file_order(&day(2), &hengfeng, &new("三号")).await.unwrap().order.id;
+    workorder::act(&day(2), &leader, o3, &assign(a)).await.unwrap();
+    // O4: B, in time, resolved, 基本满意
+    let o4 = workorder::file_order(&day(3), &hengfeng, &new("四号")).await.unwrap().order.id;
+    workorder::act(&day(3), &leader, o4, &assign(b)).await.unwrap();
+    workorder::act(&day(3), &b_actor, o4, &step("sign_for", 2)).await.unwrap();
+    workorder::act(&day(6), &b_actor, o4, &workorder::TransitionInput { resolution: "办结".into(), ..step("resolve", 3) }).await.unwrap();
+    workorder::act(&day(9), &hengfeng, o4, &workorder::TransitionInput { rating: Some("basically_satisfied".into()), ..step("rate", 4) }).await.unwrap();
+    // O5: A, in April: outside the period
+    let april = at(&app.db, datetime!(2020-04-01 09:00 +8));
+    let o5 = workorder::file_order(&april, &hengfeng, &new("五号")).await.unwrap().order.id;
+    workorder::act(&april, &leader, o5, &assign(a)).await.unwrap();
+
+    let token = app.token("leader").await;
+    let (s, rates) = app.get("/api/v1/rates?group=department&from=2020-03-01&to=2020-03-31", &token).await;
+    assert_eq!(s, StatusCode::OK, "{rates}");
+    let line = |id: i64| rates["items"].as_array().unwrap().iter().find(|l| l["id"] == id).cloned().unwrap();
+    let la = line(a);
+    assert_eq!(la["counts"]["assigned"], 3);
+    assert_eq!(la["response_rate"].as_f64().unwrap(), 1.0 / 3.0);
+    assert_eq!(la["resolution_rate"].as_f64().unwrap(), 2.0 / 3.0);
+    assert_eq!(la["satisfaction_rate"].as_f64().unwrap(), 0.5);
+    let lb = line(b);
+    assert_eq!((lb["response_rate"].as_f64(), lb["resolution_rate"].as_f64(), lb["satisfaction_rate"].as_f64()), (Some(1.0), Some(1.0), Some(1.0)));
+    let (_, zone) = app.get("/api/v1/rates?from=2020-03-01&to=2020-03-31", &token).await;
+    let z = &zone["items"][0];
+    assert_eq!(z["counts"]["assigned"], 4);
+    assert_eq!(z["response_rate"].as_f64().unwrap(), 0.5);
+    assert_eq!(z["resolution_rate"].as_f64().unwrap(), 0.75);
+    assert_eq!(z["satisfaction_rate"].as_f64().unwrap(), 2.0 / 3.0);
+
+    // the department sees only its own line; the league ranks B above A
+    let dept_token = app.token("department").await;
+    let (_, own) = app.get("/api/v1/rates?group=department&from=2020-03-01&to=2020-03-31", &dept_token).await;
+    assert_eq!(own["items"].as_array().unwrap().len(), 1);
+    assert_eq!(own["items"][0]["id"], a);
+    assert_eq!(app.get("/api/v1/rates?group=zone", &dept_token).await.0, StatusCode::FORBIDDEN);
+    let (_, league) = app.get("/api/v1/rates/league?month=2020-03", &token).await;
+    assert_eq!(league["items"][0]["id"], b);
+    assert_eq!(app.get("/api/v1/rates?group=galaxy", &token).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.get("/api/v1/rates?from=2020-03-31&to=2020-03-01", &token).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn an_officers_visit_files_its_demands(app: TestApp) {
+    let officer = app.token("officer").await;
+    let hengfeng = app.enterprise_id("恒丰电子").await;
+    let xuehui = app.enterprise_id("雪汇食品").await;
+    let today = zonedesk::app::clock::date_text(zonedesk::app::clock::local_date(time::OffsetDateTime::now_utc()));
+    let body = json!({"enterprise_id": hengfeng, "visited_on": today, "findings": "企业已复工，海外推介宣传片效果不佳",
+        "demands": [{"category": "policy", "title": "协助制作海外推介宣传片"}, {"category": "finance", "title": "申请出口信用保险补贴"}]});
+    let (s, v) = app.call(Method::POST, "/api/v1/visits", Some(&officer), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["visit"]["demands"], 2);
+    let orders = v["orders"].as_array().unwrap();
+    assert!(orders.iter().all(|o| o["order"]["source"] == "officer_visit" && o["order"]["source_ref"] == v["visit"]["id"]));
+    // not its enterprise: refused, nothing written
+    let before = (app.count("visits").await, app.count("work_orders").await);
+    let body = json!({"enterprise_id": xuehui, "visited_on": today, "findings": "x", "demands": [{"category": "other", "title": "y"}]});
+    assert_eq!(app.call(Method::POST, "/api/v1/visits", Some(&officer), Some(body)).await.0, StatusCode::FORBIDDEN);
+    // one bad demand: the whole visit is refused
+    let body = json!({"enterprise_id": hengfeng, "visited_on": today, "findings": "x", "demands": [{"category": "other", "title": "好"}, {"category": "nope", "title": "坏"}]});
+    assert_eq!(app.call(Method::POST, "/api/v1/visits", Some(&officer), Some(body)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!((app.count("visits").await, app.count("work_orders").await), before);
+    // the officer's desk shows its enterprise and the open orders
+    let (s, desk) = app.get("/api/v1/officers/me", &officer).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(desk["enterprises"][0]["enterprise_name"], "恒丰电子");
+    assert!(desk["open_orders"].as_array().unwrap().len() >= 2);
+}
+
+async fn coverage_names_the_enterprises_without_an_officer(app: TestApp) {
+    let leader = app.token("leader").await;
+    let (s, all) = app.get("/api/v1/officers/coverage?per_page=100", &leader).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(all["in_scope"], 60);
+    assert_eq!(all["covered"], 47);
+    assert_eq!(all["uncovered"]["total"], 13);
+    let (_, foreign) = app.get("/api/v1/officers/coverage?kind=foreign_trade", &leader).await;
+    assert_eq!((foreign["in_scope"].as_i64(), foreign["covered"].as_i64()), (Some(16), Some(16)));
+    let (_, officers) = app.get("/api/v1/officers?per_page=100", &leader).await;
+    assert_eq!(officers["total"], 47);
+    assert!(officers["items"].as_array().unwrap().iter().all(|o| o["enterprises"].as_array().unwrap().len() == 1));
+    let hengfeng = app.token("hengfeng").await;
+    assert_eq!(app.get("/api/v1/officers/coverage", &hengfeng).await.0, StatusCode::FORBIDDEN);
+    // ending an assignment keeps the history and frees the enterprise
+    let assignment = officers["items"][0]["enterprises"][0]["id"].as_i64().unwrap();
+    let (s, _) = app.call(Method::POST, &format!("/api/v1/officer-assignments/{assignment}/end"), Some(&leader), Some(json!({"ended_on": "2020-06-30"}))).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, after) = app.get("/api/v1/officers/coverage", &leader).await;
+    assert_eq!(after["covered"], 46);
+    assert_eq!(app.count("officer_assignments").await, 47);
+}
+
+async fn categories_are_data_an_admin_can_change(app: TestApp) {
+    let admin = app.token("admin").await;
+    let leader = app.token("leader").await;
+    let (_, cats) = app.get("/api/v1/work-order-categories", &leader).await;
+    let names: Vec<&str> = cats["items"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    for n in ["手续审批", "交通物流", "用工", "原材料", "资金融资", "防疫物资", "政策咨询", "其他"] {
+        assert!(names.contains(&n), "{n}");
+    }
+    let labour = cats["items"].as_array().unwrap().iter().find(|c| c["code"] == "labour").unwrap()["id"].as_i64().unwrap();
+    let (s, c) =
+        app.call(Method::PUT, &format!("/api/v1/work-order-categories/{labour}"), Some(&admin), Some(json!({"sign_days": 2, "resolve_days": 7}))).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(c["resolve_days"], 7);
+    assert_eq!(
+        app.call(Method::PUT, &format!("/api/v1/work-order-categories/{labour}"), Some(&leader), Some(json!({"sign_days": 1, "resolve_days": 1}))).await.0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(Method::PUT, &format!("/api/v1/work-order-categories/{labour}"), Some(&admin), Some(json!({"sign_days": 99, "resolve_days": 0}))).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let (_, t) = app.get(&format!("/api/v1/response-templates?category_id={labour}&state=resolved"), &leader).await;
+    assert!(t["items"][0]["text"].as_str().unwrap().contains("招聘"), "the category's own template first");
+}
+
+on_both_databases!(
+    an_order_goes_from_demand_to_satisfied_rating,
+    a_wrong_department_returns_and_an_unsatisfied_rating_reopens,
+    a_stale_version_is_refused_and_concurrent_actions_do_not_both_win,
+    orders_are_seen_and_acted_on_only_by_those_they_concern,
+    bad_order_input_is_refused_field_by_field,
+    duplicates_are_detected_and_merged_into_the_original,
+    overdue_orders_are_escalated_and_supervised,
+    the_three_rates_match_a_hand_count,
+    an_officers_visit_files_its_demands,
+    coverage_names_the_enterprises_without_an_officer,
+    categories_are_data_an_admin_can_change,
+);
