@@ -161,7 +161,11 @@ async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
             println!("  {:<11} {}（{}）", u.username, crate::web::i18n::Lang::Zh.role(u.role.0), u.display_name);
         }
     }
-    web::serve(AppState::new(db), args.addr).await.with_context(|| format!("cannot serve on {}", args.addr))
+    let mut state = AppState::new(db);
+    // the demo zone lives on the day of its newspaper page
+    state.clock = crate::app::clock::Clock::on_day(demo::DEMO_DAY);
+    println!("演示日期：2020年3月19日（工单时限、督办和通报按此日计算）");
+    web::serve(state, args.addr).await.with_context(|| format!("cannot serve on {}", args.addr))
 }
 
 async fn run_serve(args: ServeArgs) -> anyhow::Result<()> {

@@ -227,7 +227,14 @@ async fn the_language_follows_the_switch_and_the_browser(app: TestApp) {
 }
 
 async fn every_role_lands_on_its_home(app: TestApp) {
-    for (user, location) in [("admin", Some("/enterprises")), ("leader", Some("/enterprises")), ("township", Some("/enterprises")), ("volunteer", None)] {
+    for (user, location) in [
+        ("admin", Some("/work-orders")),
+        ("leader", Some("/work-orders")),
+        ("township", Some("/work-orders")),
+        ("department", Some("/work-orders")),
+        ("officer", Some("/officers/me")),
+        ("volunteer", None),
+    ] {
         let client = browser_client();
         page_log_in(&app, &client, user).await;
         let res = client.get(app.url("/")).send().await.unwrap();

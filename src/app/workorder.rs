@@ -644,3 +644,26 @@ pub async fn list_templates(db: &Db, category_id: Option<i64>, state: Option<&st
     }
     Ok(repo::list_templates(db, category_id, state).await?)
 }
+
+/// The actions the actor may take on the order now (for the page's forms).
+///
+/// # Errors
+/// Only a database failure.
+pub async fn allowed_actions(db: &Db, actor: &Actor, o: &WorkOrder) -> Result<Vec<Action>, AppError> {
+    let Some(state) = OrderState::parse(&o.state) else { return Ok(Vec::new()) };
+    let mut conn = db.pool().acquire().await?;
+    let mut out = Vec::new();
+    for action in Action::ALL {
+        let rating = (action == Action::Rate).then_some(Rating::Satisfied);
+        let pending = o.extension_days.is_some();
+        let precondition = match action {
+            Action::RequestExtension => !pending,
+            Action::DecideExtension => pending,
+            _ => true,
+        };
+        if precondition && rules::transition(state, action, rating).is_ok() && may_take(&mut conn, actor, o, action).await.is_ok() {
+            out.push(action);
+        }
+    }
+    Ok(out)
+}

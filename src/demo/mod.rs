@@ -31,6 +31,10 @@ pub struct DemoSummary {
     pub users: Vec<(String, String)>,
 }
 
+/// The day the demo zone lives on: the date of the newspaper's figures
+/// ("至 3 月 19 日 …").
+pub const DEMO_DAY: time::Date = time::macros::date!(2020 - 03 - 19);
+
 /// The demo log-ins, for printing (DESIGN.md "Contracts").
 pub const DEMO_USERNAMES: [&str; 9] = ["admin", "leader", "township", "department", "officer", "volunteer", "isolation", "hengfeng", "xuehui"];
 

@@ -89,6 +89,13 @@ impl Lang {
         self.t(&format!("kind.{}", kind.code()))
     }
 
+    /// The label of a code of a kind that has its keys in the table (`state`,
+    /// `source`, `priority`, `rating`, `action`); an unknown code shows as itself.
+    pub fn label(self, kind: &str, code: &str) -> &'static str {
+        let key = format!("{kind}.{code}");
+        if TABLE.contains_key(key.as_str()) { self.t(&key) } else { "—" }
+    }
+
     pub fn township_kind(self, kind: TownshipKind) -> &'static str {
         self.t(&format!("township_kind.{}", kind.code()))
     }
@@ -105,6 +112,165 @@ impl<S: Send + Sync> FromRequestParts<S> for Lang {
 /// Every key, with its Chinese and English text.
 pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("app.name", "开发区复工复产服务平台", "Zone Enterprise Service Desk"),
+    ("nav.work_orders", "工单", "Work orders"),
+    ("nav.my_orders", "我的诉求", "My demands"),
+    ("nav.queue", "待办工单", "My queue"),
+    ("nav.supervision", "督办", "Supervision"),
+    ("nav.rates", "三率", "Three rates"),
+    ("nav.officers", "首席服务员", "Service officers"),
+    ("nav.my_desk", "我的企业", "My enterprises"),
+    ("nav.visits", "走访记录", "Visits"),
+    ("nav.categories", "问题类别", "Categories"),
+    ("nav.notifications", "消息", "Messages"),
+    ("state.submitted", "待受理", "Submitted"),
+    ("state.assigned", "已交办", "Assigned"),
+    ("state.in_progress", "办理中", "In progress"),
+    ("state.resolved", "已办结", "Resolved"),
+    ("state.closed", "已评价", "Closed"),
+    ("source.enterprise", "企业诉求", "Enterprise demand"),
+    ("source.officer_visit", "走访发现", "Officer's visit"),
+    ("source.hotline", "热线受理", "Hotline"),
+    ("source.inspection", "督导检查", "Inspection"),
+    ("source.project", "项目要素保障", "Project factor need"),
+    ("source.policy_supervision", "政策督查", "Policy supervision"),
+    ("priority.normal", "一般", "Normal"),
+    ("priority.high", "优先", "High"),
+    ("priority.urgent", "紧急", "Urgent"),
+    ("rating.satisfied", "满意", "Satisfied"),
+    ("rating.basically_satisfied", "基本满意", "Basically satisfied"),
+    ("rating.unsatisfied", "不满意", "Unsatisfied"),
+    ("action.file", "提交", "Filed"),
+    ("action.assign", "交办", "Assign"),
+    ("action.return", "退回", "Return"),
+    ("action.transfer", "转派", "Transfer"),
+    ("action.sign_for", "签收", "Sign for"),
+    ("action.note", "办理进展", "Progress note"),
+    ("action.resolve", "办结", "Resolve"),
+    ("action.rate", "评价", "Rate"),
+    ("action.supervise", "督办", "Supervise"),
+    ("action.request_extension", "延期申请", "Request extension"),
+    ("action.decide_extension", "延期审批", "Decide extension"),
+    ("action.merge", "合并", "Merge"),
+    ("action.escalate", "超期督办", "Escalated"),
+    ("orders.title", "工单", "Work orders"),
+    ("orders.queue_title", "待办工单", "My queue"),
+    ("orders.mine_title", "我的诉求", "My demands"),
+    ("orders.new", "提交诉求", "File a demand"),
+    ("orders.new_staff", "登记工单", "Register an order"),
+    ("orders.empty", "没有符合条件的工单。可调整筛选条件，或提交一项新诉求。", "No order matches. Change the filters or file a new demand."),
+    ("orders.number", "编号", "No."),
+    ("orders.subject", "标题", "Title"),
+    ("orders.description", "问题描述", "Description"),
+    ("orders.category", "问题类别", "Category"),
+    ("orders.source", "来源", "Source"),
+    ("orders.priority", "优先级", "Priority"),
+    ("orders.department", "承办部门", "Department"),
+    ("orders.state", "状态", "State"),
+    ("orders.limit", "时限", "Limit"),
+    ("orders.sign_deadline", "签收时限", "Sign-for limit"),
+    ("orders.resolve_deadline", "办结时限", "Resolve limit"),
+    ("orders.enterprise_or_site", "企业/地点", "Enterprise / site"),
+    ("orders.address", "地点", "Place"),
+    ("orders.location", "经纬度", "Latitude, longitude"),
+    ("orders.filed_at", "提交时间", "Filed"),
+    ("orders.resolution", "办理结果", "Resolution"),
+    ("orders.rating", "评价", "Rating"),
+    ("orders.timeline", "办理过程", "Timeline"),
+    ("orders.escalated", "督办", "Supervised"),
+    ("orders.overdue", "超期", "Overdue"),
+    ("orders.days_left", "剩余工作日", "working days left"),
+    ("orders.due_today", "今日到期", "Due today"),
+    ("orders.overdue_days", "已超期工作日", "working days overdue"),
+    ("orders.open_only", "仅未办结", "Open only"),
+    ("orders.sort_newest", "最新提交", "Newest"),
+    ("orders.sort_overdue", "超期优先", "Overdue first"),
+    ("orders.possible_duplicates", "可能与以下工单重复：", "This may duplicate:"),
+    ("orders.merged_into", "已合并至工单", "Merged into order"),
+    ("orders.merged_here", "已合并到本工单的重复工单", "Duplicates merged into this order"),
+    ("orders.extension_pending", "待审批的延期申请", "Pending extension request"),
+    ("orders.actions", "办理", "Handle"),
+    ("orders.no_actions", "当前没有您可以进行的操作。", "There is nothing for you to do on this order now."),
+    ("orders.templates", "答复模板", "Response templates"),
+    ("orders.use_template", "使用", "Use"),
+    ("orders.note", "说明", "Note"),
+    ("orders.reason", "理由", "Reason"),
+    ("orders.days", "延期工作日", "Working days"),
+    ("orders.approve", "同意", "Grant"),
+    ("orders.refuse", "不同意", "Refuse"),
+    ("orders.new_deadline", "新的办结时限", "New resolve limit"),
+    ("orders.target", "原工单编号", "Original order no."),
+    ("orders.choose", "请选择", "Choose"),
+    ("orders.township_hint", "无企业时，问题所在乡镇办", "The township of the site, when no enterprise"),
+    ("orders.enterprise_optional", "涉及企业（可选）", "Enterprise (optional)"),
+    ("supervision.title", "督办事项", "Supervision list"),
+    ("supervision.empty", "目前没有超期或督办的工单。", "No order is overdue or under supervision."),
+    ("supervision.reason", "督办原因", "Reason"),
+    ("supervision.sign", "超过签收时限", "Sign-for limit passed"),
+    ("supervision.resolve", "超过办结时限", "Resolve limit passed"),
+    ("supervision.leader", "领导督办", "Supervised by a leader"),
+    ("rates.title", "三率统计", "Three rates"),
+    ("rates.group", "统计口径", "Group by"),
+    ("rates.group.zone", "全区", "Zone"),
+    ("rates.group.department", "部门", "Department"),
+    ("rates.group.township", "乡镇办", "Township"),
+    ("rates.group.officer", "首席服务员", "Officer"),
+    ("rates.from", "起始日期", "From"),
+    ("rates.to", "截止日期", "To"),
+    ("rates.assigned", "交办数", "Assigned"),
+    ("rates.response", "响应率", "Response rate"),
+    ("rates.resolution", "解决率", "Resolution rate"),
+    ("rates.satisfaction", "满意率", "Satisfaction rate"),
+    (
+        "rates.rule",
+        "统计口径：以期间内首次交办的工单为准。响应率 = 按时签收数 ÷ 已到签收时限或已签收数；解决率 = 已办结数 ÷ 已到办结时限或已办结数；满意率 =（满意 + 基本满意）÷ 已评价数。无可统计工单时显示“—”。",
+        "Counted over the orders first assigned in the period. Response = signed for in time ÷ signed or past the sign-for limit; resolution = resolved ÷ resolved or past the resolve limit; satisfaction = (satisfied + basically satisfied) ÷ rated. “—” when there is nothing to count.",
+    ),
+    ("rates.empty", "该期间没有交办的工单。", "No order was assigned in this period."),
+    ("rates.league", "月度排名", "Monthly league table"),
+    ("rates.month", "月份", "Month"),
+    ("rates.rank", "名次", "Rank"),
+    ("rates.score", "综合得分", "Score"),
+    (
+        "rates.league_rule",
+        "综合得分为三率的平均值（无可统计的率不计入），得分相同按交办数排序。",
+        "The score is the mean of the three rates (a rate with nothing to count is left out); ties go to the department assigned more orders.",
+    ),
+    ("officers.title", "首席服务员", "Chief service officers"),
+    ("officers.coverage", "派驻覆盖", "Coverage"),
+    ("officers.in_scope", "范围内企业", "Enterprises in scope"),
+    ("officers.covered", "已派驻", "With an officer"),
+    ("officers.uncovered", "未派驻首席服务员的企业", "Enterprises without an officer"),
+    ("officers.all_covered", "范围内企业均已派驻首席服务员。", "Every enterprise in scope has an officer."),
+    ("officers.enterprises", "服务企业", "Enterprises served"),
+    ("officers.since", "派驻日期", "Since"),
+    ("officers.desk", "我的企业", "My enterprises"),
+    ("officers.open_orders", "未办结工单", "Open orders"),
+    ("officers.no_open_orders", "所服务企业目前没有未办结的工单。", "Your enterprises have no open orders."),
+    ("visits.title", "走访记录", "Visits"),
+    ("visits.new", "记录走访", "Record a visit"),
+    ("visits.date", "走访日期", "Date"),
+    ("visits.findings", "走访情况", "Findings"),
+    ("visits.demands", "企业诉求", "Demands raised"),
+    ("visits.demand_hint", "每项诉求将生成一张工单；不需要的行留空。", "Each demand becomes an order; leave unused rows empty."),
+    ("visits.empty", "还没有走访记录。", "No visits yet."),
+    ("visits.enterprise", "走访企业", "Enterprise"),
+    ("visits.officer", "首席服务员", "Officer"),
+    ("notifications.title", "消息", "Messages"),
+    ("notifications.empty", "没有消息。", "No messages."),
+    ("notifications.read_all", "全部标为已读", "Mark all read"),
+    ("notifications.read", "标为已读", "Mark read"),
+    ("notifications.unread", "未读", "Unread"),
+    ("categories.title", "问题类别与时限", "Categories and limits"),
+    ("categories.sign_days", "签收时限（工作日）", "Sign-for limit (working days)"),
+    ("categories.resolve_days", "办结时限（工作日）", "Resolve limit (working days)"),
+    ("categories.public", "公开（Open311 匿名可读）", "Public (anonymous Open311 reads)"),
+    (
+        "categories.hint",
+        "修改只影响此后交办的工单；绿名单企业和紧急工单的办结时限减半。",
+        "Changes apply to orders assigned from now on; green-list and urgent orders get half the resolve limit.",
+    ),
+    ("enterprise.open_orders", "本企业未办结诉求", "Open demands"),
+    ("enterprise.no_open_orders", "目前没有未办结的诉求。有困难和问题，可随时提交。", "No open demands. File one whenever you need help."),
     ("app.zone", "濮阳经济技术开发区", "Puyang Economic & Technological Development Zone"),
     ("nav.home", "首页", "Home"),
     ("nav.enterprises", "企业", "Enterprises"),
@@ -261,6 +427,22 @@ mod tests {
         }
         for k in TownshipKind::ALL {
             assert_ne!(Lang::En.township_kind(k), "??");
+        }
+        use crate::domain::workorder::{Action, OrderState, Priority, Rating, Source};
+        for s in OrderState::ALL {
+            assert_eq!(Lang::Zh.label("state", s.code()), s.label());
+        }
+        for a in Action::ALL {
+            assert_eq!(Lang::Zh.label("action", a.code()), a.label());
+        }
+        for s in Source::ALL {
+            assert_eq!(Lang::Zh.label("source", s.code()), s.label());
+        }
+        for r in Rating::ALL {
+            assert_eq!(Lang::Zh.label("rating", r.code()), r.label());
+        }
+        for p in Priority::ALL {
+            assert_eq!(Lang::Zh.label("priority", p.code()), p.label());
         }
     }
 

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Choice, Chrome, FormErrors, Pager, display_time, render};
+use super::{Choice, Chrome, FormErrors, Pager, chrome, display_time, render};
 use crate::app::users::UserInput;
 use crate::app::{audit as audit_uc, users as uc};
 use crate::domain::Role;
@@ -66,7 +66,7 @@ async fn users_page(s: &AppState, user: &PageUser, lang: Lang, page_req: PageReq
         })
         .collect();
     let roles = Role::ALL.iter().map(|r| Choice::new(r.code(), lang.role(*r), &f.role)).collect();
-    let page = UsersPage { c: Chrome::new(lang, Some((&user.actor, &user.csrf)), "/users"), rows, pager, roles, f, errors };
+    let page = UsersPage { c: chrome(s, user, lang, "/users").await, rows, pager, roles, f, errors };
     let mut response = render(&page)?;
     if page.errors.any() {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -149,5 +149,5 @@ pub async fn list_audit_entries(State(s): State<AppState>, user: PageUser, lang:
             after: e.after_json.unwrap_or_default(),
         })
         .collect();
-    render(&AuditPage { c: Chrome::new(lang, Some((&user.actor, &user.csrf)), "/audit"), rows, pager, entity })
+    render(&AuditPage { c: chrome(&s, &user, lang, "/audit").await, rows, pager, entity })
 }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{Choice, Chrome, FormErrors, Pager, display_time, render};
+use super::{Choice, Chrome, FormErrors, Pager, chrome, display_time, render};
 use crate::app::registry as uc;
 use crate::domain::{EnterpriseInput, EnterpriseKind, FieldError, Role};
 use crate::error::AppError;
@@ -103,7 +103,7 @@ pub async fn list_enterprises(State(s): State<AppState>, user: PageUser, lang: L
     let visible_townships: Vec<Township> =
         if township_locked { townships.into_iter().filter(|t| Some(t.id) == user.actor.township_id).collect() } else { townships };
     let page = ListPage {
-        c: Chrome::new(lang, Some((&user.actor, &user.csrf)), "/enterprises"),
+        c: chrome(&s, &user, lang, "/enterprises").await,
         rows,
         pager,
         q: q.q.clone().unwrap_or_default(),
@@ -129,6 +129,8 @@ pub async fn list_enterprises(State(s): State<AppState>, user: PageUser, lang: L
 #[template(path = "enterprises/show.html")]
 struct ShowPage {
     c: Chrome,
+    rows: Vec<super::workorders::OrderRow>,
+    may_file: bool,
     e: Enterprise,
     kind: &'static str,
     created_at: String,
@@ -142,8 +144,19 @@ struct ShowPage {
 pub async fn show_enterprise(State(s): State<AppState>, user: PageUser, lang: Lang, ApiPath(id): ApiPath<i64>) -> Result<Response, AppError> {
     let e = uc::get_enterprise(&s.db, &user.actor, id).await?;
     let role = user.actor.role;
+    // its open orders, as far as the user may see them
+    let cx = s.work();
+    let filter = crate::store::workorder::OrderFilter { enterprise_id: Some(id), open: true, ..Default::default() };
+    let rows = match crate::app::workorder::list_orders(&cx, &user.actor, filter, &crate::store::PageRequest { page: Some(1), per_page: Some(50) }).await {
+        Ok(page) => page.items.into_iter().map(|o| super::workorders::order_row(&s, lang, cx.today(), o)).collect(),
+        Err(AppError::Forbidden(_)) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let may_file = matches!(role, Role::Enterprise | Role::Officer | Role::Admin | Role::Leader | Role::Department) || (role == Role::Township);
     let page = ShowPage {
-        c: Chrome::new(lang, Some((&user.actor, &user.csrf)), &format!("/enterprises/{id}")),
+        rows,
+        may_file,
+        c: chrome(&s, &user, lang, &format!("/enterprises/{id}")).await,
         kind: lang.kind(e.kind.0),
         created_at: display_time(&e.created_at),
         updated_at: display_time(&e.updated_at),
@@ -250,7 +263,7 @@ async fn form_page(s: &AppState, user: &PageUser, lang: Lang, id: Option<i64>, f
         None => (lang.t("enterprises.new"), "/enterprises".to_string(), "/enterprises".to_string(), "/enterprises/new".to_string()),
     };
     let page = FormPage {
-        c: Chrome::new(lang, Some((&user.actor, &user.csrf)), &path),
+        c: chrome(s, user, lang, &path).await,
         title,
         action,
         cancel,
@@ -332,7 +345,7 @@ pub async fn confirm_delete_enterprise(State(s): State<AppState>, user: PageUser
     user.actor.require(&[Role::Admin])?;
     let e = uc::get_enterprise(&s.db, &user.actor, id).await?;
     render(&ConfirmPage {
-        c: Chrome::new(lang, Some((&user.actor, &user.csrf)), &format!("/enterprises/{id}")),
+        c: chrome(&s, &user, lang, &format!("/enterprises/{id}")).await,
         title: e.name,
         question: lang.t("enterprises.delete_question"),
         action: format!("/enterprises/{id}/delete"),

@@ -25,7 +25,9 @@ pub async fn home(user: PageUser, lang: Lang) -> Result<Response, AppError> {
             Some(id) => Ok(Redirect::to(&format!("/enterprises/{id}")).into_response()),
             None => Err(AppError::Forbidden("账号未绑定企业")),
         },
-        Role::Admin | Role::Leader | Role::Township | Role::Department | Role::Officer => Ok(Redirect::to("/enterprises").into_response()),
+        // each lands where its work is: the queue, the supervision-first list, its desk
+        Role::Admin | Role::Leader | Role::Township | Role::Department => Ok(Redirect::to("/work-orders").into_response()),
+        Role::Officer => Ok(Redirect::to("/officers/me").into_response()),
         Role::Volunteer | Role::Isolation => render(&HomePage { c: Chrome::new(lang, Some((a, &user.csrf)), "/"), role_label: lang.role(a.role) }),
     }
 }

@@ -6,7 +6,11 @@ pub mod assets;
 pub mod auth;
 pub mod enterprises;
 pub mod home;
+pub mod notifications;
+pub mod officers;
 pub mod reference;
+pub mod supervision;
+pub mod workorders;
 
 use std::collections::HashMap;
 
@@ -14,7 +18,9 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
+use super::AppState;
 use super::error::urlencode;
+use super::extract::PageUser;
 use super::i18n::Lang;
 use crate::app::Actor;
 use crate::domain::{FieldError, Role};
@@ -38,6 +44,8 @@ pub struct NavItem {
 pub struct Chrome {
     pub lang: Lang,
     pub user: Option<ChromeUser>,
+    /// unread notifications of the signed-in user
+    pub unread: i64,
     pub nav: Vec<NavItem>,
     pub switch_href: String,
     pub switch_label: &'static str,
@@ -52,6 +60,7 @@ impl Chrome {
         let nav = actor.map(|(a, _)| nav_for(a, lang, path)).unwrap_or_default();
         Chrome {
             lang,
+            unread: 0,
             user: actor.map(|(a, csrf)| ChromeUser { display_name: a.display_name.clone(), role_label: lang.role(a.role), csrf: csrf.to_string() }),
             nav,
             switch_href: format!("/lang/{}?next={}", other.code(), urlencode(path)),
@@ -73,6 +82,13 @@ impl Chrome {
     }
 }
 
+/// The chrome of a signed-in user's page, with the count of unread messages.
+pub async fn chrome(s: &AppState, user: &PageUser, lang: Lang, path: &str) -> Chrome {
+    let mut c = Chrome::new(lang, Some((&user.actor, &user.csrf)), path);
+    c.unread = crate::app::notifications::unread_count(&s.db, &user.actor).await.unwrap_or(0);
+    c
+}
+
 /// The navigation a role may use; nothing here is a permission (the use cases
 /// check those), it only spares users links they cannot follow.
 fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
@@ -82,16 +98,40 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
             if let Some(id) = actor.enterprise_id {
                 items.push((format!("/enterprises/{id}"), "nav.my_enterprise"));
             }
+            items.push(("/work-orders".into(), "nav.my_orders"));
         }
         Role::Volunteer | Role::Isolation => items.push(("/".into(), "nav.home")),
-        Role::Admin | Role::Leader | Role::Township | Role::Department | Role::Officer => {
+        Role::Officer => {
+            items.push(("/officers/me".into(), "nav.my_desk"));
+            items.push(("/work-orders".into(), "nav.work_orders"));
+            items.push(("/visits".into(), "nav.visits"));
             items.push(("/enterprises".into(), "nav.enterprises"));
-            if matches!(actor.role, Role::Admin | Role::Leader) {
-                items.push(("/townships".into(), "nav.townships"));
-                items.push(("/departments".into(), "nav.departments"));
-            }
+            items.push(("/rates".into(), "nav.rates"));
+        }
+        Role::Department => {
+            items.push(("/work-orders".into(), "nav.queue"));
+            items.push(("/rates".into(), "nav.rates"));
+            items.push(("/enterprises".into(), "nav.enterprises"));
+            items.push(("/cadres".into(), "nav.cadres"));
+        }
+        Role::Township => {
+            items.push(("/work-orders".into(), "nav.work_orders"));
+            items.push(("/rates".into(), "nav.rates"));
+            items.push(("/officers".into(), "nav.officers"));
+            items.push(("/enterprises".into(), "nav.enterprises"));
+            items.push(("/cadres".into(), "nav.cadres"));
+        }
+        Role::Admin | Role::Leader => {
+            items.push(("/work-orders".into(), "nav.work_orders"));
+            items.push(("/supervision".into(), "nav.supervision"));
+            items.push(("/rates".into(), "nav.rates"));
+            items.push(("/officers".into(), "nav.officers"));
+            items.push(("/enterprises".into(), "nav.enterprises"));
+            items.push(("/townships".into(), "nav.townships"));
+            items.push(("/departments".into(), "nav.departments"));
             items.push(("/cadres".into(), "nav.cadres"));
             if actor.role == Role::Admin {
+                items.push(("/categories".into(), "nav.categories"));
                 items.push(("/users".into(), "nav.users"));
                 items.push(("/audit".into(), "nav.audit"));
             }
@@ -221,6 +261,35 @@ pub fn display_time(iso: &str) -> String {
     }
 }
 
+/// A time limit as a page shows it: the date and a working-day countdown.
+pub struct LimitChip {
+    pub date: String,
+    pub text: String,
+    /// ok, warn (due today), danger (overdue)
+    pub class: &'static str,
+}
+
+/// The countdown of an open order's limit; closed orders and missing limits have none.
+pub fn limit_chip(lang: Lang, calendar: &crate::domain::calendar::WorkCalendar, today: time::Date, deadline: Option<&str>) -> Option<LimitChip> {
+    let deadline = deadline?;
+    let day = crate::app::clock::parse_date(deadline).ok()?;
+    let date = chinese_date(day);
+    let Ok(left) = calendar.working_days_between(today, day) else {
+        return Some(LimitChip { date, text: String::new(), class: "ok" });
+    };
+    let (text, class) = match left {
+        n if n > 0 => (format!("{} {n}", lang.t("orders.days_left")), "ok"),
+        0 if day >= today => (lang.t("orders.due_today").to_string(), "warn"),
+        n => (format!("{} {}", lang.t("orders.overdue_days"), (-n).max(1)), "danger"),
+    };
+    Some(LimitChip { date, text, class })
+}
+
+/// 2020年3月19日
+pub fn chinese_date(day: time::Date) -> String {
+    format!("{}年{}月{}日", day.year(), u8::from(day.month()), day.day())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +297,18 @@ mod tests {
     #[test]
     fn times_are_shown_in_beijing_time_chinese_style() {
         assert_eq!(display_time("2020-03-19T01:30:00Z"), "2020年3月19日 09:30");
+    }
+
+    #[test]
+    fn limits_count_down_in_working_days() {
+        let calendar = crate::domain::calendar::WorkCalendar::shipped();
+        let today = time::macros::date!(2020 - 03 - 19);
+        let chip = limit_chip(Lang::Zh, &calendar, today, Some("2020-03-23")).unwrap();
+        assert_eq!((chip.date.as_str(), chip.text.as_str(), chip.class), ("2020年3月23日", "剩余工作日 2", "ok"));
+        assert_eq!(limit_chip(Lang::Zh, &calendar, today, Some("2020-03-19")).unwrap().class, "warn");
+        let late = limit_chip(Lang::Zh, &calendar, today, Some("2020-03-16")).unwrap();
+        assert_eq!((late.text.as_str(), late.class), ("已超期工作日 3", "danger"));
+        assert!(limit_chip(Lang::Zh, &calendar, today, None).is_none());
     }
 
     #[test]

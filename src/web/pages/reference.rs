@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::enterprises::{ConfirmPage, NoFields};
-use super::{Choice, Chrome, FormErrors, Pager, render};
+use super::{Choice, Chrome, FormErrors, Pager, chrome, render};
 use crate::app::registry::{self as uc, CadreInput};
 use crate::domain::{Role, TownshipKind};
 use crate::error::AppError;
@@ -51,7 +51,7 @@ async fn townships_page(s: &AppState, user: &PageUser, lang: Lang, name: String,
     let rows =
         uc::list_townships(&s.db, &user.actor).await?.into_iter().map(|t| RefRow { id: t.id, name: t.name, kind: lang.township_kind(t.kind.0) }).collect();
     let page = ReferencePage {
-        c: Chrome::new(lang, Some((&user.actor, &user.csrf)), "/townships"),
+        c: chrome(s, user, lang, "/townships").await,
         title: lang.t("townships.title"),
         empty: lang.t("townships.empty"),
         base: "/townships",
@@ -68,7 +68,7 @@ async fn townships_page(s: &AppState, user: &PageUser, lang: Lang, name: String,
 async fn departments_page(s: &AppState, user: &PageUser, lang: Lang, name: String, errors: FormErrors) -> Result<Response, AppError> {
     let rows = uc::list_departments(&s.db, &user.actor).await?.into_iter().map(|d| RefRow { id: d.id, name: d.name, kind: "" }).collect();
     let page = ReferencePage {
-        c: Chrome::new(lang, Some((&user.actor, &user.csrf)), "/departments"),
+        c: chrome(s, user, lang, "/departments").await,
         title: lang.t("departments.title"),
         empty: lang.t("departments.empty"),
         base: "/departments",
@@ -116,7 +116,7 @@ pub async fn create_township(State(s): State<AppState>, lang: Lang, form: CsrfFo
 pub async fn confirm_delete_township(State(s): State<AppState>, user: PageUser, lang: Lang, ApiPath(id): ApiPath<i64>) -> Result<Response, AppError> {
     user.actor.require(&[Role::Admin])?;
     let t = uc::list_townships(&s.db, &user.actor).await?.into_iter().find(|t| t.id == id).ok_or(AppError::NotFound("乡镇办"))?;
-    confirm(&user, lang, t.name, lang.t("townships.delete_question"), &format!("/townships/{id}/delete"), "/townships")
+    confirm(&s, &user, lang, t.name, lang.t("townships.delete_question"), &format!("/townships/{id}/delete"), "/townships").await
 }
 
 #[utoipa::path(post, path = "/townships/{id}/delete", tag = "pages", params(("id" = i64, Path)), responses((status = 303, description = "deleted"), (status = 409, description = "still in use", body = String, content_type = "text/html")))]
@@ -144,7 +144,7 @@ pub async fn create_department(State(s): State<AppState>, lang: Lang, form: Csrf
 pub async fn confirm_delete_department(State(s): State<AppState>, user: PageUser, lang: Lang, ApiPath(id): ApiPath<i64>) -> Result<Response, AppError> {
     user.actor.require(&[Role::Admin])?;
     let d = uc::list_departments(&s.db, &user.actor).await?.into_iter().find(|d| d.id == id).ok_or(AppError::NotFound("部门"))?;
-    confirm(&user, lang, d.name, lang.t("departments.delete_question"), &format!("/departments/{id}/delete"), "/departments")
+    confirm(&s, &user, lang, d.name, lang.t("departments.delete_question"), &format!("/departments/{id}/delete"), "/departments").await
 }
 
 #[utoipa::path(post, path = "/departments/{id}/delete", tag = "pages", params(("id" = i64, Path)), responses((status = 303, description = "deleted"), (status = 409, description = "still in use", body = String, content_type = "text/html")))]
@@ -153,9 +153,9 @@ pub async fn delete_department(State(s): State<AppState>, ApiPath(id): ApiPath<i
     Ok(Redirect::to("/departments").into_response())
 }
 
-fn confirm(user: &PageUser, lang: Lang, title: String, question: &'static str, action: &str, cancel: &str) -> Result<Response, AppError> {
+async fn confirm(s: &AppState, user: &PageUser, lang: Lang, title: String, question: &'static str, action: &str, cancel: &str) -> Result<Response, AppError> {
     render(&ConfirmPage {
-        c: Chrome::new(lang, Some((&user.actor, &user.csrf)), cancel),
+        c: chrome(s, user, lang, cancel).await,
         title,
         question,
         action: action.to_string(),
@@ -200,7 +200,7 @@ async fn cadres_page(s: &AppState, user: &PageUser, lang: Lang, q: &CadreQuery, 
     form_departments.extend(departments.iter().map(|d| Choice::new(d.id, &d.name, &f.department_id)));
     let pager = Pager::new(&page, "/cadres", &[("department_id", current.clone())]);
     let page = CadresPage {
-        c: Chrome::new(lang, Some((&user.actor, &user.csrf)), "/cadres"),
+        c: chrome(s, user, lang, "/cadres").await,
         rows: page.items,
         pager,
         departments: form_departments,
