@@ -248,15 +248,106 @@ async fn scenario(client: &Client, app: &TestApp, hengfeng_id: i64, xuehui_id: i
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn enterprise_user_sees_its_own_page_and_is_refused_another() {
-    if common::required_or_skip("ZONEDESK_TEST_BROWSER", "browser").is_none() {
-        return;
-    }
-    let app = TestApp::sqlite().await;
-    let hengfeng_id = app.enterprise_id("恒丰电子").await;
-    let xuehui_id = app.enterprise_id("雪汇食品").await;
+/// Signs in through the log-in form and waits to leave the log-in page.
+async fn log_in(client: &Client, app: &TestApp, username: &str) -> Outcome {
+    client.goto(&app.url("/login")).await.map_err(|e| format!("open /login: {e}"))?;
+    type_into(client, "#username", username).await?;
+    type_into(client, "#password", "demo").await?;
+    click(client, "#login").await?;
+    wait_for_path(client, &format!("a page after logging in as {username}"), |p| !p.starts_with("/login")).await?;
+    Ok(())
+}
 
+async fn log_out(client: &Client) -> Outcome {
+    click(client, "#logout").await?;
+    expect_login_page(client, "logging out").await
+}
+
+async fn select(client: &Client, css: &str, value: &str) -> Outcome {
+    let element = client.wait().at_most(PAGE_WAIT).for_element(Locator::Css(css)).await.map_err(|e| format!("find {css}: {e}"))?;
+    element.select_by_value(value).await.map_err(|e| format!("choose {value} in {css}: {e}"))
+}
+
+/// Waits for the order page to show `state` (a form post reloads the page).
+async fn expect_state(client: &Client, state: &str, after: &str) -> Outcome {
+    let deadline = Instant::now() + PAGE_WAIT;
+    loop {
+        let shown = text_of(client, "#order-state").await.unwrap_or_default();
+        if shown == state {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("after {after} the order is {shown:?}, not {state}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The demand's whole life in the browser: the enterprise files it, the leader
+/// assigns it, the department signs for and resolves it, the enterprise rates it.
+async fn demand_lifecycle(client: &Client, app: &TestApp, hengfeng_id: i64, department_id: i64) -> Outcome {
+    log_in(client, app, "hengfeng").await?;
+    click(client, "#file-demand").await?;
+    wait_for_path(client, "the filing form", |p| p.starts_with("/work-orders/new")).await?;
+    select(client, "#category", "labour").await?;
+    type_into(client, "#title", "复工后急需招聘操作工30名").await?;
+    type_into(client, "#description", "订单已恢复，熟练操作工缺口30人").await?;
+    click(client, "#file").await?;
+    let order = wait_for_path(client, "the filed order", |p| p.starts_with("/work-orders/") && !p.starts_with("/work-orders/new")).await?;
+    let order = order.split('?').next().unwrap_or_default().to_string();
+    expect_state(client, "待受理", "filing").await?;
+    let title = text_of(client, "#order-title").await?;
+    check(title.contains("复工后急需招聘操作工30名"), || format!("the order's title is {title:?}"))?;
+    log_out(client).await?;
+
+    log_in(client, app, "leader").await?;
+    client.goto(&app.url(&order)).await.map_err(|e| format!("open {order}: {e}"))?;
+    select(client, "#department_id", &department_id.to_string()).await?;
+    click(client, "#act-assign").await?;
+    wait_for_path(client, &order, |p| p == order).await?;
+    expect_state(client, "已交办", "the leader's assignment").await?;
+    log_out(client).await?;
+
+    log_in(client, app, "department").await?;
+    let queue = body_text(client).await?;
+    check(queue.contains("复工后急需招聘操作工30名"), || format!("the department's queue lacks the order: {queue}"))?;
+    client.goto(&app.url(&order)).await.map_err(|e| format!("open {order}: {e}"))?;
+    click(client, "#act-sign_for").await?;
+    expect_state(client, "办理中", "signing for it").await?;
+    type_into(client, "#resolution", "已举办专场招聘会，招录操作工32名，均已上岗").await?;
+    click(client, "#act-resolve").await?;
+    expect_state(client, "已办结", "resolving it").await?;
+    log_out(client).await?;
+
+    log_in(client, app, "hengfeng").await?;
+    let unread = text_of(client, "#unread").await?;
+    check(unread.parse::<i64>().is_ok_and(|n| n >= 1), || format!("the enterprise has {unread:?} unread messages"))?;
+    client.goto(&app.url(&order)).await.map_err(|e| format!("open {order}: {e}"))?;
+    let body = body_text(client).await?;
+    check(body.contains("已举办专场招聘会"), || format!("the resolution is not shown: {body}"))?;
+    click(client, "#rating-satisfied").await?;
+    type_into(client, "#rate-note", "服务及时").await?;
+    click(client, "#act-rate").await?;
+    expect_state(client, "已评价", "rating it").await?;
+    let timeline = text_of(client, "#timeline").await?;
+    for step in ["提交", "交办", "签收", "办结", "评价"] {
+        check(timeline.contains(step), || format!("the timeline lacks {step}: {timeline}"))?;
+    }
+    screenshot(client, "order-closed.png").await?;
+    let own = format!("/enterprises/{hengfeng_id}");
+    client.goto(&app.url(&own)).await.map_err(|e| format!("open {own}: {e}"))?;
+    let body = body_text(client).await?;
+    check(!body.contains("复工后急需招聘操作工30名"), || "a closed order still shows among the open demands".to_string())?;
+    Ok(())
+}
+
+/// Starts Chromium, runs a scenario with a time limit, and on failure saves a
+/// screenshot of where the browser was before failing the test.
+async fn in_browser<F, Fut>(failure_png: &str, scenario: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: std::future::Future<Output = Outcome>,
+{
     // declared before the driver, so dropped after Chromium is gone
     let profile = tempfile::tempdir().expect("Chromium profile dir");
     let mut driver = ChromeDriver::start();
@@ -267,14 +358,13 @@ async fn enterprise_user_sees_its_own_page_and_is_refused_another() {
         Ok(c) => c,
         Err(e) => panic!("{e}"),
     };
-
-    let outcome = match tokio::time::timeout(SCENARIO_WAIT, scenario(&client, &app, hengfeng_id, xuehui_id)).await {
+    let outcome = match tokio::time::timeout(SCENARIO_WAIT, scenario(client.clone())).await {
         Ok(outcome) => outcome,
         Err(_) => Err(format!("the scenario took longer than {SCENARIO_WAIT:?}")),
     };
     if let Err(e) = &outcome {
         let at = location(&client).await.unwrap_or_else(|e| format!("(unknown: {e})"));
-        match screenshot(&client, "failure.png").await {
+        match screenshot(&client, failure_png).await {
             Ok(_) => eprintln!("the browser was on {at} when the scenario failed"),
             Err(s) => eprintln!("no failure screenshot either: {s}"),
         }
@@ -283,4 +373,27 @@ async fn enterprise_user_sees_its_own_page_and_is_refused_another() {
     }
     client.close().await.expect("close the Chromium session");
     drop(driver);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enterprise_user_sees_its_own_page_and_is_refused_another() {
+    if common::required_or_skip("ZONEDESK_TEST_BROWSER", "browser").is_none() {
+        return;
+    }
+    let app = TestApp::sqlite().await;
+    let hengfeng_id = app.enterprise_id("恒丰电子").await;
+    let xuehui_id = app.enterprise_id("雪汇食品").await;
+    in_browser("failure.png", |client| async move { scenario(&client, &app, hengfeng_id, xuehui_id).await }).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_enterprise_files_a_demand_a_department_resolves_it_and_the_enterprise_rates_it() {
+    if common::required_or_skip("ZONEDESK_TEST_BROWSER", "browser").is_none() {
+        return;
+    }
+    let app = TestApp::sqlite().await;
+    let hengfeng_id = app.enterprise_id("恒丰电子").await;
+    let token = app.token("department").await;
+    let department_id = app.get("/api/v1/me", &token).await.1["department_id"].as_i64().expect("the department user's department");
+    in_browser("failure-lifecycle.png", |client| async move { demand_lifecycle(&client, &app, hengfeng_id, department_id).await }).await;
 }
