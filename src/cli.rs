@@ -148,8 +148,15 @@ async fn run_demo(args: DemoArgs) -> anyhow::Result<()> {
     if fresh {
         let summary = demo::load(&db, &args.password).await.map_err(|e| anyhow::anyhow!("loading the demo failed: {e}"))?;
         println!(
-            "已创建演示数据：{} 个乡镇办、{} 个职能部门、{} 家企业、{} 名干部（{} 名首席服务员已派驻）",
-            summary.townships, summary.departments, summary.enterprises, summary.cadres, summary.officers_assigned
+            "已创建演示数据：{} 个乡镇办、{} 个职能部门、{} 家企业、{} 名干部（{} 名首席服务员已派驻）、{} 张工单（{} 次走访，{} 张曾列入督办）",
+            summary.townships,
+            summary.departments,
+            summary.enterprises,
+            summary.cadres,
+            summary.officers_assigned,
+            summary.orders,
+            summary.visits,
+            summary.escalated
         );
     } else {
         println!("使用已有演示数据：{}（--reset 重新开始）", file.display());

@@ -309,6 +309,9 @@ async fn demand_lifecycle(client: &Client, app: &TestApp, hengfeng_id: i64, depa
     log_out(client).await?;
 
     log_in(client, app, "department").await?;
+    // the queue, searched as a busy department would
+    let search = format!("/work-orders?q={}", common::urlencode("复工后急需招聘"));
+    client.goto(&app.url(&search)).await.map_err(|e| format!("open {search}: {e}"))?;
     let queue = body_text(client).await?;
     check(queue.contains("复工后急需招聘操作工30名"), || format!("the department's queue lacks the order: {queue}"))?;
     client.goto(&app.url(&order)).await.map_err(|e| format!("open {order}: {e}"))?;

@@ -10,6 +10,8 @@
 //! Figures come from the newspaper; every private person's name is invented.
 //! The data lives in the const tables at the bottom; the loader only walks them.
 
+mod orders;
+
 use std::collections::HashMap;
 
 use crate::AppError;
@@ -29,6 +31,12 @@ pub struct DemoSummary {
     pub officers_assigned: usize,
     /// (username, role label in Chinese), in the order of `DEMO_USERNAMES`
     pub users: Vec<(String, String)>,
+    /// work orders of March 2020 (see `orders`)
+    pub orders: usize,
+    /// officers' visits (走访记录)
+    pub visits: usize,
+    /// orders the supervision sweeps escalated (督办) over the month
+    pub escalated: usize,
 }
 
 /// The day the demo zone lives on: the date of the newspaper's figures
@@ -105,6 +113,8 @@ pub async fn load(db: &Db, password: &str) -> Result<DemoSummary, AppError> {
         users::create_user(db, &actor, &input).await?;
         summary_users.push((u.username.to_string(), crate::web::i18n::Lang::Zh.role(u.role).to_string()));
     }
+    let ids = orders::Ids { townships: &townships, departments: &departments, enterprises: &enterprises, cadres: &cadres };
+    let history = orders::load(db, password, &ids).await?;
     Ok(DemoSummary {
         townships: townships.len(),
         departments: departments.len(),
@@ -112,6 +122,9 @@ pub async fn load(db: &Db, password: &str) -> Result<DemoSummary, AppError> {
         cadres: cadres.len(),
         officers_assigned: CADRES.len(),
         users: summary_users,
+        orders: history.orders,
+        visits: history.visits,
+        escalated: history.escalated,
     })
 }
 

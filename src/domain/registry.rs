@@ -106,7 +106,8 @@ pub fn optional_text(field: &'static str, label: &str, value: &str, max: usize) 
     if value.chars().count() > max {
         return Err(FieldError::new(field, format!("{label}不能超过{max}个字")));
     }
-    if value.chars().any(|c| c.is_control()) {
+    // line breaks and tabs belong in descriptions; other control characters never do
+    if value.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
         return Err(FieldError::new(field, format!("{label}含有不可见的控制字符")));
     }
     Ok(value.to_string())

@@ -193,8 +193,10 @@ pub fn now() -> String {
     timestamp(time::OffsetDateTime::now_utc())
 }
 
+/// UTC, with exactly six fractional digits, so that the text sorts as the time does.
 pub fn timestamp(at: time::OffsetDateTime) -> String {
-    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
 }
 
 /// What went wrong with a write, in the terms a use case decides on.
@@ -244,6 +246,14 @@ mod tests {
         assert_eq!(redact("postgres://zd:secret@db:5432/zd"), "postgres://zd:***@db:5432/zd");
         assert_eq!(redact("postgres://postgres@127.0.0.1/zd"), "postgres://postgres@127.0.0.1/zd");
         assert_eq!(redact("sqlite://data/z.db"), "sqlite://data/z.db");
+    }
+
+    #[test]
+    fn timestamps_sort_as_the_times_do() {
+        let a = time::macros::datetime!(2020-03-19 09:00:00.3 +8);
+        let b = time::macros::datetime!(2020-03-19 09:00:00.123456789 +8);
+        assert_eq!(timestamp(a), "2020-03-19T01:00:00.300000Z");
+        assert!(timestamp(b) < timestamp(a));
     }
 
     #[test]

@@ -90,26 +90,34 @@ pub struct NewOrder<'a> {
 }
 
 pub async fn insert_order(conn: &mut AnyConnection, o: &NewOrder<'_>) -> Result<i64, StoreError> {
-    sqlx::query_scalar(
-        "INSERT INTO work_orders (source, source_ref, enterprise_id, township_id, category_id, title, description, priority, latitude, longitude, \
-         address, state, created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $13, $13) RETURNING id",
-    )
-    .bind(o.source)
-    .bind(o.source_ref)
-    .bind(o.enterprise_id)
-    .bind(o.township_id)
-    .bind(o.category_id)
-    .bind(o.title)
-    .bind(o.description)
-    .bind(o.priority)
-    .bind(o.latitude)
-    .bind(o.longitude)
-    .bind(o.address)
-    .bind(o.created_by)
-    .bind(o.created_at)
-    .fetch_one(conn)
-    .await
-    .map_err(StoreError::classify)
+    // Coordinates are bound only when present: sqlx's Any driver declares a NULL
+    // float with the wrong PostgreSQL type, which poisons the prepared statement
+    // for the next order that has coordinates (sqlx issue 4284).
+    let (columns, values) = match (o.latitude, o.longitude) {
+        (Some(_), Some(_)) => (", latitude, longitude", ", $13, $14"),
+        _ => ("", ""),
+    };
+    let sql = format!(
+        "INSERT INTO work_orders (source, source_ref, enterprise_id, township_id, category_id, title, description, priority, address, state, \
+         created_by, created_at, updated_at{columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'submitted', $10, $11, $12{values}) RETURNING id"
+    );
+    let mut query = sqlx::query_scalar(&sql)
+        .bind(o.source)
+        .bind(o.source_ref)
+        .bind(o.enterprise_id)
+        .bind(o.township_id)
+        .bind(o.category_id)
+        .bind(o.title)
+        .bind(o.description)
+        .bind(o.priority)
+        .bind(o.address)
+        .bind(o.created_by)
+        .bind(o.created_at)
+        .bind(o.created_at);
+    if let (Some(lat), Some(long)) = (o.latitude, o.longitude) {
+        query = query.bind(lat).bind(long);
+    }
+    query.fetch_one(conn).await.map_err(StoreError::classify)
 }
 
 pub async fn find_order(conn: &mut AnyConnection, id: i64) -> Result<Option<WorkOrder>, sqlx::Error> {
@@ -217,12 +225,12 @@ pub async fn list_orders(db: &Db, f: &OrderFilter, page: &PageRequest) -> Result
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         c.push("o.title LIKE {} ESCAPE '\\'", like_pattern(q));
     }
+    // the dates are local (UTC+8) days; created_at is UTC
     if let Some(from) = &f.from {
-        c.push("o.created_at >= {}", from.as_str());
+        c.push("o.created_at >= {}", local_day_start_utc(from));
     }
     if let Some(to) = &f.to {
-        // created_at is a timestamp: anything on that day sorts before the next day
-        c.push("o.created_at < {}", format!("{to}T99"));
+        c.push("o.created_at < {}", local_day_start_utc(&next_day(to)));
     }
     if let Some((cadre, user)) = f.only_cadre {
         c.push_each(
@@ -689,7 +697,7 @@ mod tests {
 
     #[test]
     fn local_days_begin_at_16_utc_the_day_before() {
-        assert_eq!(local_day_start_utc("2020-03-19"), "2020-03-18T16:00:00Z");
+        assert_eq!(local_day_start_utc("2020-03-19"), "2020-03-18T16:00:00.000000Z");
         assert_eq!(next_day("2020-02-28"), "2020-02-29");
     }
 }

@@ -21,7 +21,7 @@ use super::{AppState, MAX_BODY_BYTES, REQUEST_TIMEOUT, error, metrics, pages};
 #[openapi(
     info(title = "zonedesk — 开发区复工复产服务平台", description = "The JSON API of the zone's enterprise-service desk. Errors answer {\"error\":{\"code\",\"message\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "registry"), (name = "work-orders"), (name = "officers"), (name = "notifications"), (name = "admin"), (name = "meta"), (name = "pages", description = "server-rendered HTML pages"))
+    tags((name = "auth"), (name = "registry"), (name = "work-orders"), (name = "officers"), (name = "notifications"), (name = "open311", description = "Open311 GeoReport v2"), (name = "admin"), (name = "meta"), (name = "pages", description = "server-rendered HTML pages"))
 )]
 struct ApiDoc;
 
@@ -71,6 +71,7 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(wo::read_notification))
         .routes(routes!(wo::read_all_notifications))
         .routes(routes!(meta::healthz))
+        .merge(super::open311::routes())
         .routes(routes!(meta::metrics));
 
     let page_routes = OpenApiRouter::new()
