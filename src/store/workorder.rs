@@ -245,7 +245,8 @@ pub async fn list_orders(db: &Db, f: &OrderFilter, page: &PageRequest) -> Result
         let today = f.today.clone().unwrap_or_default().replace('\'', "");
         format!(
             " ORDER BY CASE WHEN o.state IN ('assigned', 'in_progress') AND (o.resolve_deadline < '{today}' OR (o.state = 'assigned' AND o.sign_deadline < '{today}')) THEN 0 \
-             WHEN o.escalated_at IS NOT NULL AND o.state <> 'closed' THEN 1 ELSE 2 END, o.resolve_deadline, o.id DESC"
+             WHEN o.escalated_at IS NOT NULL AND o.state <> 'closed' THEN 1 WHEN o.state IN ('submitted', 'assigned', 'in_progress') THEN 2 \
+             WHEN o.state = 'resolved' THEN 3 ELSE 4 END, o.resolve_deadline, o.id DESC"
         )
     } else {
         " ORDER BY o.id DESC".to_string()

@@ -72,6 +72,7 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(wo::read_all_notifications))
         .routes(routes!(meta::healthz))
         .merge(super::open311::routes())
+        // capabilities that register their own API routes: one `.merge(…::routes())` line each
         .routes(routes!(meta::metrics));
 
     let page_routes = OpenApiRouter::new()
@@ -110,6 +111,7 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::notifications::read_all))
         .routes(routes!(pages::assets::stylesheet))
         .routes(routes!(pages::assets::script))
+        // capabilities that register their own pages: one `.merge(…::routes())` line each
         .layer(middleware::from_fn_with_state(state.clone(), error::render_page_errors));
 
     let (router, mut doc) = api.merge(page_routes).split_for_parts();

@@ -265,7 +265,7 @@ pub fn display_time(iso: &str) -> String {
 pub struct LimitChip {
     pub date: String,
     pub text: String,
-    /// ok, warn (due today), danger (overdue)
+    /// limit-ok, limit-due (due today), limit-late (overdue)
     pub class: &'static str,
 }
 
@@ -275,12 +275,12 @@ pub fn limit_chip(lang: Lang, calendar: &crate::domain::calendar::WorkCalendar, 
     let day = crate::app::clock::parse_date(deadline).ok()?;
     let date = chinese_date(day);
     let Ok(left) = calendar.working_days_between(today, day) else {
-        return Some(LimitChip { date, text: String::new(), class: "ok" });
+        return Some(LimitChip { date, text: String::new(), class: "limit-ok" });
     };
     let (text, class) = match left {
-        n if n > 0 => (format!("{} {n}", lang.t("orders.days_left")), "ok"),
-        0 if day >= today => (lang.t("orders.due_today").to_string(), "warn"),
-        n => (format!("{} {}", lang.t("orders.overdue_days"), (-n).max(1)), "danger"),
+        n if n > 0 => (format!("{} {n}", lang.t("orders.days_left")), "limit-ok"),
+        0 if day >= today => (lang.t("orders.due_today").to_string(), "limit-due"),
+        n => (format!("{} {}", lang.t("orders.overdue_days"), (-n).max(1)), "limit-late"),
     };
     Some(LimitChip { date, text, class })
 }
@@ -304,10 +304,10 @@ mod tests {
         let calendar = crate::domain::calendar::WorkCalendar::shipped();
         let today = time::macros::date!(2020 - 03 - 19);
         let chip = limit_chip(Lang::Zh, &calendar, today, Some("2020-03-23")).unwrap();
-        assert_eq!((chip.date.as_str(), chip.text.as_str(), chip.class), ("2020年3月23日", "剩余工作日 2", "ok"));
-        assert_eq!(limit_chip(Lang::Zh, &calendar, today, Some("2020-03-19")).unwrap().class, "warn");
+        assert_eq!((chip.date.as_str(), chip.text.as_str(), chip.class), ("2020年3月23日", "剩余工作日 2", "limit-ok"));
+        assert_eq!(limit_chip(Lang::Zh, &calendar, today, Some("2020-03-19")).unwrap().class, "limit-due");
         let late = limit_chip(Lang::Zh, &calendar, today, Some("2020-03-16")).unwrap();
-        assert_eq!((late.text.as_str(), late.class), ("已超期工作日 3", "danger"));
+        assert_eq!((late.text.as_str(), late.class), ("已超期工作日 3", "limit-late"));
         assert!(limit_chip(Lang::Zh, &calendar, today, None).is_none());
     }
 

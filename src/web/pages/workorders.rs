@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -90,12 +90,22 @@ fn may_file(role: Role) -> bool {
 
 #[utoipa::path(get, path = "/work-orders", tag = "pages", params(OrderQuery),
     responses((status = 200, description = "orders in the user's scope, filtered and paginated", body = String, content_type = "text/html")))]
-pub async fn list_work_orders(State(s): State<AppState>, user: PageUser, lang: Lang, ApiQuery(q): ApiQuery<OrderQuery>) -> Result<Response, AppError> {
+pub async fn list_work_orders(
+    State(s): State<AppState>,
+    user: PageUser,
+    lang: Lang,
+    RawQuery(raw_query): RawQuery,
+    ApiQuery(q): ApiQuery<OrderQuery>,
+) -> Result<Response, AppError> {
     let role = user.actor.role;
     // a department and the leader look at what needs doing first
     let mut q = q;
     if q.sort.is_none() && matches!(role, Role::Department | Role::Leader | Role::Admin) {
         q.sort = Some("overdue".into());
+    }
+    // a department's queue opens on what is still to be done
+    if role == Role::Department && raw_query.as_deref().is_none_or(str::is_empty) {
+        q.open = Some(true);
     }
     let (filter, page_req) = q.filter(&s).await?;
     let cx = s.work();
