@@ -344,6 +344,42 @@ async fn demand_lifecycle(client: &Client, app: &TestApp, hengfeng_id: i64, depa
     Ok(())
 }
 
+/// A commerce business reopens by commitment, and a leader reads the green list.
+async fn commitment_and_green_list(client: &Client, app: &TestApp, shop_user: &str, shop_name: &str) -> Outcome {
+    log_in(client, app, shop_user).await?;
+    client.goto(&app.url("/commitments")).await.map_err(|e| format!("open /commitments: {e}"))?;
+    click(client, "#new-commitment").await?;
+    wait_for_path(client, "the commitment form", |p| p == "/commitments/new").await?;
+    // tick every item but the first: the form comes back naming it
+    let boxes = client.find_all(Locator::Css("input[name=items]")).await.map_err(|e| format!("the checklist: {e}"))?;
+    check(boxes.len() >= 4, || format!("the checklist has {} items", boxes.len()))?;
+    for b in boxes.iter().skip(1) {
+        b.click().await.map_err(|e| format!("tick an item: {e}"))?;
+    }
+    type_into(client, "#signer", "孙店长").await?;
+    click(client, "#submit-commitment").await?;
+    let alert = text_of(client, ".field-error").await?;
+    check(alert.contains("未勾选"), || format!("an unticked item was not named: {alert}"))?;
+    client.find(Locator::Css("input[name=items]")).await.map_err(|e| e.to_string())?.click().await.map_err(|e| e.to_string())?;
+    click(client, "#submit-commitment").await?;
+    wait_for_path(client, "the commitments after submitting", |p| p == "/commitments").await?;
+    let state = text_of(client, ".commitment-state").await?;
+    check(state.contains("已复工"), || format!("the business is shown as {state:?}, not reopened"))?;
+    let body = body_text(client).await?;
+    check(body.contains(shop_name), || format!("the commitment list lacks {shop_name}: {body}"))?;
+    screenshot(client, "commitment-reopened.png").await?;
+    log_out(client).await?;
+
+    log_in(client, app, "leader").await?;
+    client.goto(&app.url("/green-list")).await.map_err(|e| format!("open /green-list: {e}"))?;
+    let h1 = text_of(client, "h1").await?;
+    check(h1 == "绿名单", || format!("the green-list page is headed {h1:?}"))?;
+    let table = text_of(client, "#green-list").await?;
+    check(table.contains("恒丰电子"), || format!("the green list lacks 恒丰电子: {table}"))?;
+    screenshot(client, "green-list.png").await?;
+    Ok(())
+}
+
 /// Starts Chromium, runs a scenario with a time limit, and on failure saves a
 /// screenshot of where the browser was before failing the test.
 async fn in_browser<F, Fut>(failure_png: &str, scenario: F)
@@ -399,4 +435,23 @@ async fn an_enterprise_files_a_demand_a_department_resolves_it_and_the_enterpris
     let token = app.token("department").await;
     let department_id = app.get("/api/v1/me", &token).await.1["department_id"].as_i64().expect("the department user's department");
     in_browser("failure-lifecycle.png", |client| async move { demand_lifecycle(&client, &app, hengfeng_id, department_id).await }).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shop_reopens_by_commitment_and_a_leader_reads_the_green_list() {
+    if common::required_or_skip("ZONEDESK_TEST_BROWSER", "browser").is_none() {
+        return;
+    }
+    let app = TestApp::sqlite().await;
+    // a commerce business of the demo that has not committed yet, with a user of its own
+    let admin = app.token("admin").await;
+    let (_, shops) = app.get("/api/v1/enterprises?kind=commerce_service&per_page=100", &admin).await;
+    let (_, commitments) = app.get("/api/v1/commitments?per_page=200", &admin).await;
+    let committed: Vec<i64> = commitments["items"].as_array().expect("commitments").iter().filter_map(|c| c["enterprise_id"].as_i64()).collect();
+    let shop = shops["items"].as_array().expect("shops").iter().find(|e| !committed.contains(&e["id"].as_i64().unwrap_or(0))).expect("a shop to reopen").clone();
+    let body = json!({"username": "shop", "password": "demo", "role": "enterprise", "scope_id": shop["id"]});
+    let (status, _) = app.call(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(body)).await;
+    assert_eq!(status, reqwest::StatusCode::CREATED);
+    let name = shop["name"].as_str().expect("name").to_string();
+    in_browser("failure-commitment.png", |client| async move { commitment_and_green_list(&client, &app, "shop", &name).await }).await;
 }

@@ -4,10 +4,13 @@
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod commitment;
+pub mod greenlist;
 pub mod notifications;
 pub mod officers;
 pub mod rates;
 pub mod registry;
+pub mod resumption;
 pub mod supervision;
 pub mod users;
 pub mod workorder;

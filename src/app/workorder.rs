@@ -76,10 +76,16 @@ pub async fn file_in(tx: &mut AnyConnection, cx: &WorkContext, actor: &Actor, in
         None => (None, checked.township_id),
     };
     may_file_for(tx, actor, enterprise, township_id).await?;
-    let priority = match (checked.priority, actor.role) {
+    let asked = match (checked.priority, actor.role) {
         (Some(p), Role::Admin | Role::Leader | Role::Township | Role::Department) => p,
         _ => Priority::Normal,
     };
+    // a green-list enterprise's orders start with priority
+    let green = match enterprise {
+        Some(e) => crate::store::resumption::is_green_listed(tx, e).await?,
+        None => false,
+    };
+    let priority = if green { asked.max(Priority::High) } else { asked };
     let at = cx.now_text();
     let new = NewOrder {
         source: source.code(),
@@ -539,8 +545,11 @@ async fn hand_to(cx: &WorkContext, conn: &mut AnyConnection, o: &mut WorkOrder, 
     let category = repo::find_category(conn, o.category_id).await?.ok_or(AppError::NotFound("问题类别"))?;
     let today = cx.today();
     let resolve_days = match o.priority.as_str() {
-        // 绿名单 and urgent orders run on half the limit
-        "high" | "urgent" => (category.resolve_days / 2).max(1),
+        // 绿名单 and urgent orders run on a share of the limit (a setting, 50% unless changed)
+        "high" | "urgent" => {
+            let percent = crate::store::resumption::setting_i64(conn, "green_list_resolve_percent", 50).await?.clamp(10, 100);
+            (category.resolve_days * percent / 100).max(1)
+        }
         _ => category.resolve_days,
     };
     let sign = cx.calendar.add_working_days(today, category.sign_days as u32).map_err(calendar_error)?;

@@ -11,6 +11,7 @@
 //! The data lives in the const tables at the bottom; the loader only walks them.
 
 mod orders;
+mod resumption;
 
 use std::collections::HashMap;
 
@@ -115,6 +116,7 @@ pub async fn load(db: &Db, password: &str) -> Result<DemoSummary, AppError> {
     }
     let ids = orders::Ids { townships: &townships, departments: &departments, enterprises: &enterprises, cadres: &cadres };
     let history = orders::load(db, password, &ids).await?;
+    resumption::load(db, &ids).await?;
     Ok(DemoSummary {
         townships: townships.len(),
         departments: departments.len(),

@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod credit_code;
 pub mod registry;
+pub mod resumption;
 pub mod role;
 pub mod workorder;
 

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod query;
 pub mod registry;
+pub mod resumption;
 pub mod users;
 pub mod workorder;
 

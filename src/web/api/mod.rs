@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod meta;
 pub mod registry;
+pub mod resumption;
 pub mod workorders;
 
 use serde::Serialize;

@@ -9,6 +9,7 @@ pub mod home;
 pub mod notifications;
 pub mod officers;
 pub mod reference;
+pub mod resumption;
 pub mod supervision;
 pub mod workorders;
 
@@ -99,24 +100,31 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
                 items.push((format!("/enterprises/{id}"), "nav.my_enterprise"));
             }
             items.push(("/work-orders".into(), "nav.my_orders"));
+            items.push(("/status-reports".into(), "nav.reports"));
+            items.push(("/commitments".into(), "nav.commitments"));
         }
         Role::Volunteer | Role::Isolation => items.push(("/".into(), "nav.home")),
         Role::Officer => {
             items.push(("/officers/me".into(), "nav.my_desk"));
             items.push(("/work-orders".into(), "nav.work_orders"));
             items.push(("/visits".into(), "nav.visits"));
+            items.push(("/status-reports".into(), "nav.reports"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/rates".into(), "nav.rates"));
         }
         Role::Department => {
             items.push(("/work-orders".into(), "nav.queue"));
             items.push(("/rates".into(), "nav.rates"));
+            items.push(("/resumption".into(), "nav.resumption"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/cadres".into(), "nav.cadres"));
         }
         Role::Township => {
             items.push(("/work-orders".into(), "nav.work_orders"));
             items.push(("/rates".into(), "nav.rates"));
+            items.push(("/resumption".into(), "nav.resumption"));
+            items.push(("/status-reports".into(), "nav.reports"));
+            items.push(("/commitments".into(), "nav.commitments"));
             items.push(("/officers".into(), "nav.officers"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/cadres".into(), "nav.cadres"));
@@ -125,6 +133,9 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
             items.push(("/work-orders".into(), "nav.work_orders"));
             items.push(("/supervision".into(), "nav.supervision"));
             items.push(("/rates".into(), "nav.rates"));
+            items.push(("/resumption".into(), "nav.resumption"));
+            items.push(("/green-list".into(), "nav.green_list"));
+            items.push(("/commitments".into(), "nav.commitments"));
             items.push(("/officers".into(), "nav.officers"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/townships".into(), "nav.townships"));

@@ -1,0 +1,403 @@
+//! Status reports, the green list and its service teams, commitments and spot
+//! checks, and the settings they read.
+
+use serde::Serialize;
+use sqlx::{AnyConnection, FromRow};
+use utoipa::ToSchema;
+
+use super::query::{Conditions, Page, PageRequest};
+use super::{Db, StoreError};
+use crate::domain::resumption::StatusReport;
+
+// ---- status reports --------------------------------------------------------
+
+/// A day's report, with the enterprise's name.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct ReportRow {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub township_id: i64,
+    /// YYYY-MM-DD
+    pub report_date: String,
+    /// not_resumed, resumed, full_production
+    pub status: String,
+    pub workers_back: i64,
+    pub workers_total: i64,
+    pub capacity_pct: i64,
+    pub note: String,
+    pub created_at: String,
+}
+
+const REPORT_SELECT: &str = "SELECT r.id, r.enterprise_id, e.name AS enterprise_name, e.township_id, r.report_date, r.status, r.workers_back, \
+    r.workers_total, r.capacity_pct, r.note, r.created_at FROM status_reports r JOIN enterprises e ON e.id = r.enterprise_id";
+
+pub async fn find_report(conn: &mut AnyConnection, enterprise_id: i64, day: &str) -> Result<Option<ReportRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.report_date = $2")).bind(enterprise_id).bind(day).fetch_optional(conn).await
+}
+
+/// Writes the day's report, replacing an earlier one of the same day.
+pub async fn put_report(conn: &mut AnyConnection, enterprise_id: i64, day: &str, r: &StatusReport, by: Option<i64>, at: &str) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM status_reports WHERE enterprise_id = $1 AND report_date = $2").bind(enterprise_id).bind(day).execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO status_reports (enterprise_id, report_date, status, workers_back, workers_total, capacity_pct, note, reported_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(enterprise_id)
+    .bind(day)
+    .bind(r.status.code())
+    .bind(r.workers_back)
+    .bind(r.workers_total)
+    .bind(r.capacity_pct)
+    .bind(&r.note)
+    .bind(by)
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+/// Which reports a list shows (the use case sets the scope).
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    pub enterprise_id: Option<i64>,
+    pub township_id: Option<i64>,
+    pub kind: Option<String>,
+    pub industry: Option<String>,
+    pub status: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub only_cadre: Option<i64>,
+}
+
+fn report_conditions(f: &ReportFilter) -> Conditions {
+    let mut c = Conditions::default();
+    // enterprise conditions name `e`, so they serve the enterprise count too
+    if let Some(e) = f.enterprise_id {
+        c.push("e.id = {}", e);
+    }
+    if let Some(t) = f.township_id {
+        c.push("e.township_id = {}", t);
+    }
+    if let Some(k) = &f.kind {
+        c.push("e.kind = {}", k.as_str());
+    }
+    if let Some(i) = &f.industry {
+        c.push("e.industry = {}", i.as_str());
+    }
+    if let Some(s) = &f.status {
+        c.push("r.status = {}", s.as_str());
+    }
+    if let Some(d) = &f.from {
+        c.push("r.report_date >= {}", d.as_str());
+    }
+    if let Some(d) = &f.to {
+        c.push("r.report_date <= {}", d.as_str());
+    }
+    if let Some(cadre) = f.only_cadre {
+        c.push("e.id IN (SELECT enterprise_id FROM officer_assignments WHERE cadre_id = {} AND ended_on IS NULL)", cadre);
+    }
+    c
+}
+
+pub async fn list_reports(db: &Db, f: &ReportFilter, page: &PageRequest) -> Result<Page<ReportRow>, sqlx::Error> {
+    let c = report_conditions(f);
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM status_reports r JOIN enterprises e ON e.id = r.enterprise_id{}", c.where_sql()), c.args())
+        .fetch_one(db.pool())
+        .await?;
+    let (limit, args) = c.limit_sql(page);
+    let items = sqlx::query_as_with(&format!("{REPORT_SELECT}{} ORDER BY r.report_date DESC, e.name{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+/// Every report of the scope up to `to` (the series carries the latest forward).
+pub async fn reports_until(db: &Db, f: &ReportFilter, to: &str) -> Result<Vec<ReportRow>, sqlx::Error> {
+    let f = ReportFilter { to: Some(to.to_string()), from: None, ..f.clone() };
+    let c = report_conditions(&f);
+    sqlx::query_as_with(&format!("{REPORT_SELECT}{} ORDER BY r.report_date", c.where_sql()), c.args()).fetch_all(db.pool()).await
+}
+
+/// Enterprises in scope that have no report on `day`.
+pub async fn missing_reports(db: &Db, township_id: Option<i64>, only_cadre: Option<i64>, day: &str, page: &PageRequest) -> Result<Page<(i64, String)>, sqlx::Error> {
+    let mut c = Conditions::default();
+    c.push("NOT EXISTS (SELECT 1 FROM status_reports r WHERE r.enterprise_id = e.id AND r.report_date = {})", day);
+    if let Some(t) = township_id {
+        c.push("e.township_id = {}", t);
+    }
+    if let Some(cadre) = only_cadre {
+        c.push("e.id IN (SELECT enterprise_id FROM officer_assignments WHERE cadre_id = {} AND ended_on IS NULL)", cadre);
+    }
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM enterprises e{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+    let (limit, args) = c.limit_sql(page);
+    let items: Vec<(i64, String)> = sqlx::query_as_with(&format!("SELECT e.id, e.name FROM enterprises e{} ORDER BY e.name{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+/// How many enterprises a scope has (the same scope fields as the reports).
+pub async fn count_enterprises(db: &Db, f: &ReportFilter) -> Result<i64, sqlx::Error> {
+    let scope = ReportFilter { status: None, from: None, to: None, ..f.clone() };
+    let c = report_conditions(&scope);
+    sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM enterprises e{}", c.where_sql()), c.args()).fetch_one(db.pool()).await
+}
+
+// ---- green list ------------------------------------------------------------
+
+/// A green-list membership (current or past), with the enterprise's name.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct GreenListEntry {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub added_on: String,
+    pub add_reason: String,
+    pub removed_on: Option<String>,
+    pub remove_reason: Option<String>,
+}
+
+const GREEN_SELECT: &str = "SELECT g.id, g.enterprise_id, e.name AS enterprise_name, g.added_on, g.add_reason, g.removed_on, g.remove_reason \
+    FROM green_list g JOIN enterprises e ON e.id = g.enterprise_id";
+
+pub async fn is_green_listed(conn: &mut AnyConnection, enterprise_id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM green_list WHERE enterprise_id = $1 AND removed_on IS NULL").bind(enterprise_id).fetch_one(conn).await?;
+    Ok(n > 0)
+}
+
+pub async fn add_to_green_list(conn: &mut AnyConnection, enterprise_id: i64, on: &str, reason: &str, at: &str) -> Result<i64, StoreError> {
+    sqlx::query_scalar("INSERT INTO green_list (enterprise_id, added_on, add_reason, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
+        .bind(enterprise_id)
+        .bind(on)
+        .bind(reason)
+        .bind(at)
+        .fetch_one(conn)
+        .await
+        .map_err(StoreError::classify)
+}
+
+/// Ends the current membership; false when the enterprise is not listed.
+pub async fn remove_from_green_list(conn: &mut AnyConnection, enterprise_id: i64, on: &str, reason: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE green_list SET removed_on = $1, remove_reason = $2 WHERE enterprise_id = $3 AND removed_on IS NULL")
+        .bind(on)
+        .bind(reason)
+        .bind(enterprise_id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// The current green list, or the whole history.
+pub async fn list_green_list(db: &Db, current_only: bool, page: &PageRequest) -> Result<Page<GreenListEntry>, sqlx::Error> {
+    let clause = if current_only { " WHERE g.removed_on IS NULL" } else { "" };
+    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM green_list g{clause}")).fetch_one(db.pool()).await?;
+    let items = sqlx::query_as(&format!("{GREEN_SELECT}{clause} ORDER BY g.removed_on IS NOT NULL, e.name, g.id DESC LIMIT $1 OFFSET $2"))
+        .bind(page.per_page())
+        .bind(page.offset())
+        .fetch_all(db.pool())
+        .await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+/// A member of a service team (服务专班).
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct TeamMember {
+    pub cadre_id: i64,
+    pub cadre_name: String,
+    pub department_name: Option<String>,
+    pub is_lead: i64,
+}
+
+pub async fn service_team(conn: &mut AnyConnection, enterprise_id: i64) -> Result<Vec<TeamMember>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT m.cadre_id, c.name AS cadre_name, d.name AS department_name, m.is_lead FROM service_team_members m JOIN cadres c ON c.id = m.cadre_id \
+         LEFT JOIN departments d ON d.id = c.department_id WHERE m.enterprise_id = $1 ORDER BY m.is_lead DESC, c.name",
+    )
+    .bind(enterprise_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// Replaces an enterprise's service team.
+pub async fn set_service_team(conn: &mut AnyConnection, enterprise_id: i64, members: &[i64], lead: i64) -> Result<(), StoreError> {
+    sqlx::query("DELETE FROM service_team_members WHERE enterprise_id = $1").bind(enterprise_id).execute(&mut *conn).await?;
+    for cadre in members {
+        sqlx::query("INSERT INTO service_team_members (enterprise_id, cadre_id, is_lead) VALUES ($1, $2, $3)")
+            .bind(enterprise_id)
+            .bind(cadre)
+            .bind(i64::from(*cadre == lead))
+            .execute(&mut *conn)
+            .await
+            .map_err(StoreError::classify)?;
+    }
+    Ok(())
+}
+
+/// An integer setting, or `default` when unset or unreadable.
+pub async fn setting_i64(conn: &mut AnyConnection, key: &str, default: i64) -> Result<i64, sqlx::Error> {
+    let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(conn).await?;
+    Ok(v.and_then(|v| v.trim().parse().ok()).unwrap_or(default))
+}
+
+// ---- commitments and spot checks -------------------------------------------
+
+/// A checklist item of the commitment form.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct ChecklistItem {
+    pub id: i64,
+    pub code: String,
+    pub text: String,
+    pub sort: i64,
+}
+
+pub async fn active_checklist(conn: &mut AnyConnection) -> Result<Vec<ChecklistItem>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, text, sort FROM checklist_items WHERE active = 1 ORDER BY sort, id").fetch_all(conn).await
+}
+
+/// A commitment with its business's name.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct CommitmentRow {
+    pub id: i64,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub township_id: i64,
+    pub signer: String,
+    pub signed_on: String,
+    /// active, suspended
+    pub state: String,
+    /// the checklist items ticked, as a JSON list of codes
+    pub items_json: String,
+    pub submitted_at: String,
+    pub suspended_at: Option<String>,
+    pub suspension_reason: Option<String>,
+}
+
+const COMMITMENT_SELECT: &str = "SELECT c.id, c.enterprise_id, e.name AS enterprise_name, e.township_id, c.signer, c.signed_on, c.state, c.items_json, \
+    c.submitted_at, c.suspended_at, c.suspension_reason FROM commitments c JOIN enterprises e ON e.id = c.enterprise_id";
+
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_commitment(conn: &mut AnyConnection, enterprise_id: i64, signer: &str, signed_on: &str, items_json: &str, by: Option<i64>, at: &str) -> Result<i64, StoreError> {
+    sqlx::query_scalar(
+        "INSERT INTO commitments (enterprise_id, signer, signed_on, state, items_json, submitted_at, created_by) VALUES ($1, $2, $3, 'active', $4, $5, $6) RETURNING id",
+    )
+    .bind(enterprise_id)
+    .bind(signer)
+    .bind(signed_on)
+    .bind(items_json)
+    .bind(at)
+    .bind(by)
+    .fetch_one(conn)
+    .await
+    .map_err(StoreError::classify)
+}
+
+pub async fn find_commitment(conn: &mut AnyConnection, id: i64) -> Result<Option<CommitmentRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{COMMITMENT_SELECT} WHERE c.id = $1")).bind(id).fetch_optional(conn).await
+}
+
+pub async fn list_commitments(db: &Db, enterprise_id: Option<i64>, township_id: Option<i64>, state: Option<&str>, page: &PageRequest) -> Result<Page<CommitmentRow>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if let Some(e) = enterprise_id {
+        c.push("c.enterprise_id = {}", e);
+    }
+    if let Some(t) = township_id {
+        c.push("e.township_id = {}", t);
+    }
+    if let Some(s) = state {
+        c.push("c.state = {}", s);
+    }
+    let total: i64 =
+        sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM commitments c JOIN enterprises e ON e.id = c.enterprise_id{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+    let (limit, args) = c.limit_sql(page);
+    let items = sqlx::query_as_with(&format!("{COMMITMENT_SELECT}{} ORDER BY c.id DESC{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+pub async fn suspend_commitment(conn: &mut AnyConnection, id: i64, reason: &str, at: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE commitments SET state = 'suspended', suspended_at = $1, suspension_reason = $2 WHERE id = $3 AND state = 'active'")
+        .bind(at)
+        .bind(reason)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// Ids of commitments in force that no earlier draw has picked.
+pub async fn undrawn_active_commitments(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT c.id FROM commitments c WHERE c.state = 'active' AND NOT EXISTS (SELECT 1 FROM spot_checks s WHERE s.commitment_id = c.id) ORDER BY c.id")
+        .fetch_all(conn)
+        .await
+}
+
+pub async fn insert_draw(conn: &mut AnyConnection, at: &str, seed: &str, share_pct: i64, population: i64, drawn: i64, by: Option<i64>) -> Result<i64, StoreError> {
+    sqlx::query_scalar("INSERT INTO spot_check_draws (drawn_at, seed, share_pct, population, drawn, drawn_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
+        .bind(at)
+        .bind(seed)
+        .bind(share_pct)
+        .bind(population)
+        .bind(drawn)
+        .bind(by)
+        .fetch_one(conn)
+        .await
+        .map_err(StoreError::classify)
+}
+
+pub async fn insert_spot_check(conn: &mut AnyConnection, draw_id: i64, commitment_id: i64) -> Result<i64, StoreError> {
+    sqlx::query_scalar("INSERT INTO spot_checks (draw_id, commitment_id, state) VALUES ($1, $2, 'pending') RETURNING id")
+        .bind(draw_id)
+        .bind(commitment_id)
+        .fetch_one(conn)
+        .await
+        .map_err(StoreError::classify)
+}
+
+/// A spot check with what it checks.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct SpotCheckRow {
+    pub id: i64,
+    pub draw_id: i64,
+    pub commitment_id: i64,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    pub township_id: i64,
+    /// pending, passed, failed
+    pub state: String,
+    pub checked_on: Option<String>,
+    pub inspector: Option<String>,
+    pub note: Option<String>,
+    pub work_order_id: Option<i64>,
+}
+
+const SPOT_SELECT: &str = "SELECT s.id, s.draw_id, s.commitment_id, c.enterprise_id, e.name AS enterprise_name, e.township_id, s.state, s.checked_on, \
+    s.inspector, s.note, s.work_order_id FROM spot_checks s JOIN commitments c ON c.id = s.commitment_id JOIN enterprises e ON e.id = c.enterprise_id";
+
+pub async fn find_spot_check(conn: &mut AnyConnection, id: i64) -> Result<Option<SpotCheckRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SPOT_SELECT} WHERE s.id = $1")).bind(id).fetch_optional(conn).await
+}
+
+pub async fn list_spot_checks(db: &Db, draw_id: Option<i64>, township_id: Option<i64>, page: &PageRequest) -> Result<Page<SpotCheckRow>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if let Some(d) = draw_id {
+        c.push("s.draw_id = {}", d);
+    }
+    if let Some(t) = township_id {
+        c.push("e.township_id = {}", t);
+    }
+    let from = "FROM spot_checks s JOIN commitments c ON c.id = s.commitment_id JOIN enterprises e ON e.id = c.enterprise_id";
+    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) {from}{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+    let (limit, args) = c.limit_sql(page);
+    let items = sqlx::query_as_with(&format!("{SPOT_SELECT}{} ORDER BY s.state = 'pending' DESC, s.id DESC{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+pub async fn record_spot_check(conn: &mut AnyConnection, id: i64, passed: bool, on: &str, inspector: &str, note: &str, order: Option<i64>) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE spot_checks SET state = $1, checked_on = $2, inspector = $3, note = $4, work_order_id = $5 WHERE id = $6 AND state = 'pending'")
+        .bind(if passed { "passed" } else { "failed" })
+        .bind(on)
+        .bind(inspector)
+        .bind(note)
+        .bind(order)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
