@@ -34,6 +34,8 @@ pub enum Command {
     Backup(BackupArgs),
     /// Replace the SQLite database with a backup FILE (stop the server first).
     Restore(BackupArgs),
+    /// Print the daily briefing (通报) of a day.
+    Briefing(BriefingArgs),
     /// Print the OpenAPI document.
     Openapi,
 }
@@ -101,6 +103,15 @@ pub struct UserAddArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct BriefingArgs {
+    /// The day, YYYY-MM-DD.
+    #[arg(long)]
+    pub date: String,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
 pub struct BackupArgs {
     pub file: PathBuf,
     #[command(flatten)]
@@ -118,6 +129,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(UserCommand::Add(args)) => run_user_add(args).await,
         Command::Backup(args) => run_backup(&args).await,
         Command::Restore(args) => run_restore(&args).await,
+        Command::Briefing(args) => {
+            let day = crate::app::clock::parse_date(&args.date).with_context(|| format!("--date {} is not YYYY-MM-DD", args.date))?;
+            let db = open(&args.db.database_url).await?;
+            let b = crate::report::briefing::briefing(&db, &Actor::system(), day).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!("{}", b.text);
+            Ok(())
+        }
         Command::Openapi => {
             let db = Db::connect("sqlite::memory:").await?;
             println!("{}", serde_json::to_string_pretty(&web::router::openapi(AppState::new(db)))?);
@@ -239,6 +257,8 @@ async fn resolve_scope(db: &Db, kind: ScopeKind, scope: &str) -> anyhow::Result<
             let page = registry::list_enterprises(db, &system, filter, &PageRequest { page: None, per_page: Some(50) }).await?;
             page.items.into_iter().find(|e| e.name == value || e.credit_code == value.to_uppercase()).map(|e| e.id)
         }
+        ScopeKind::Volunteer => crate::store::tutoring::find_volunteer_by_name(db, value).await?,
+        ScopeKind::IsolationPoint => crate::store::isolation::find_point_by_name(db, value).await?,
     };
     found.with_context(|| format!("no {} named {value}", kind.code()))
 }

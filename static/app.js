@@ -18,3 +18,9 @@ document.addEventListener("click", function (event) {
     }
   }
 });
+// 3. A print button prints the page.
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});

@@ -228,12 +228,13 @@ async fn the_language_follows_the_switch_and_the_browser(app: TestApp) {
 
 async fn every_role_lands_on_its_home(app: TestApp) {
     for (user, location) in [
-        ("admin", Some("/work-orders")),
-        ("leader", Some("/work-orders")),
-        ("township", Some("/work-orders")),
+        ("admin", Some("/dashboard")),
+        ("leader", Some("/dashboard")),
+        ("township", Some("/dashboard")),
         ("department", Some("/work-orders")),
         ("officer", Some("/officers/me")),
-        ("volunteer", None),
+        ("volunteer", Some("/tutoring/mine")),
+        ("isolation", Some("/isolation")),
     ] {
         let client = browser_client();
         page_log_in(&app, &client, user).await;

@@ -380,6 +380,25 @@ async fn commitment_and_green_list(client: &Client, app: &TestApp, shop_user: &s
     Ok(())
 }
 
+/// The leader's home is the dashboard, and its charts are drawn with data.
+async fn dashboard_charts(client: &Client, app: &TestApp) -> Outcome {
+    log_in(client, app, "leader").await?;
+    wait_for_path(client, "the dashboard as the leader's home", |p| p == "/dashboard").await?;
+    for (chart, mark, at_least) in
+        [("#chart-resumption", "path", 2), ("#chart-townships", "rect", 5), ("#chart-orders", "rect", 5), ("#chart-rates", "rect", 3)]
+    {
+        let css = format!("{chart} svg {mark}");
+        let found = client.find_all(Locator::Css(&css)).await.map_err(|e| format!("{css}: {e}"))?;
+        check(found.len() >= at_least, || format!("{css}: {} marks, expected at least {at_least}", found.len()))?;
+    }
+    let caption = text_of(client, "#chart-resumption figcaption").await?;
+    check(caption.contains("复工率"), || format!("the resumption chart's caption is {caption:?}"))?;
+    let tiles = text_of(client, "#tiles").await?;
+    check(tiles.contains("绿名单企业") && tiles.contains("16"), || format!("the tiles lack the green list: {tiles}"))?;
+    screenshot(client, "dashboard.png").await?;
+    Ok(())
+}
+
 /// Starts Chromium, runs a scenario with a time limit, and on failure saves a
 /// screenshot of where the browser was before failing the test.
 async fn in_browser<F, Fut>(failure_png: &str, scenario: F)
@@ -448,10 +467,20 @@ async fn a_shop_reopens_by_commitment_and_a_leader_reads_the_green_list() {
     let (_, shops) = app.get("/api/v1/enterprises?kind=commerce_service&per_page=100", &admin).await;
     let (_, commitments) = app.get("/api/v1/commitments?per_page=200", &admin).await;
     let committed: Vec<i64> = commitments["items"].as_array().expect("commitments").iter().filter_map(|c| c["enterprise_id"].as_i64()).collect();
-    let shop = shops["items"].as_array().expect("shops").iter().find(|e| !committed.contains(&e["id"].as_i64().unwrap_or(0))).expect("a shop to reopen").clone();
+    let shop =
+        shops["items"].as_array().expect("shops").iter().find(|e| !committed.contains(&e["id"].as_i64().unwrap_or(0))).expect("a shop to reopen").clone();
     let body = json!({"username": "shop", "password": "demo", "role": "enterprise", "scope_id": shop["id"]});
     let (status, _) = app.call(reqwest::Method::POST, "/api/v1/users", Some(&admin), Some(body)).await;
     assert_eq!(status, reqwest::StatusCode::CREATED);
     let name = shop["name"].as_str().expect("name").to_string();
     in_browser("failure-commitment.png", |client| async move { commitment_and_green_list(&client, &app, "shop", &name).await }).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leader_opens_the_dashboard_and_its_charts_render() {
+    if common::required_or_skip("ZONEDESK_TEST_BROWSER", "browser").is_none() {
+        return;
+    }
+    let app = TestApp::sqlite().await;
+    in_browser("failure-dashboard.png", |client| async move { dashboard_charts(&client, &app).await }).await;
 }

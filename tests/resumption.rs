@@ -13,7 +13,8 @@ async fn shop_with_user(app: &TestApp) -> (i64, String) {
     let (_, list) = app.get("/api/v1/enterprises?kind=commerce_service&per_page=100", &admin).await;
     let (_, commitments) = app.get("/api/v1/commitments?per_page=200", &admin).await;
     let committed: Vec<i64> = commitments["items"].as_array().unwrap().iter().map(|c| c["enterprise_id"].as_i64().unwrap()).collect();
-    let shop = list["items"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).find(|id| !committed.contains(id)).expect("a shop without a commitment");
+    let shop =
+        list["items"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).find(|id| !committed.contains(id)).expect("a shop without a commitment");
     let name = format!("shop{shop}");
     let body = json!({"username": name, "password": "demo", "role": "enterprise", "scope_id": shop});
     let (s, u) = app.call(Method::POST, "/api/v1/users", Some(&admin), Some(body)).await;
@@ -99,7 +100,8 @@ async fn green_list_orders_get_priority_and_tighter_limits(app: TestApp) {
             t
         }
     };
-    let (s, g) = app.call(Method::POST, "/api/v1/green-list", Some(&leader), Some(json!({"enterprise_id": target, "reason": "出口订单恢复，列入绿名单"}))).await;
+    let (s, g) =
+        app.call(Method::POST, "/api/v1/green-list", Some(&leader), Some(json!({"enterprise_id": target, "reason": "出口订单恢复，列入绿名单"}))).await;
     assert_eq!(s, StatusCode::CREATED, "{g}");
     let (s, _) = app.call(Method::POST, "/api/v1/green-list", Some(&leader), Some(json!({"enterprise_id": target, "reason": "again"}))).await;
     assert_eq!(s, StatusCode::CONFLICT);
@@ -124,7 +126,14 @@ async fn green_list_orders_get_priority_and_tighter_limits(app: TestApp) {
     let dept = app.token("department").await;
     let dept_id = app.get("/api/v1/me", &dept).await.1["department_id"].clone();
     let id = filed["order"]["id"].as_i64().unwrap();
-    let (_, o) = app.call(Method::POST, &format!("/api/v1/work-orders/{id}/transitions"), Some(&leader), Some(json!({"action": "assign", "version": 1, "department_id": dept_id}))).await;
+    let (_, o) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/work-orders/{id}/transitions"),
+            Some(&leader),
+            Some(json!({"action": "assign", "version": 1, "department_id": dept_id})),
+        )
+        .await;
     let calendar = zonedesk::domain::WorkCalendar::shipped();
     let today = zonedesk::app::clock::local_date(time::OffsetDateTime::now_utc());
     let deadline = zonedesk::app::clock::parse_date(o["resolve_deadline"].as_str().unwrap()).unwrap();
@@ -140,7 +149,10 @@ async fn green_list_orders_get_priority_and_tighter_limits(app: TestApp) {
     assert!(history["items"].as_array().unwrap().iter().any(|g| g["entry"]["enterprise_id"] == target && g["entry"]["removed_on"].is_string()));
     let hengfeng = app.token("hengfeng").await;
     assert_eq!(app.get("/api/v1/green-list", &hengfeng).await.0, StatusCode::FORBIDDEN);
-    assert_eq!(app.call(Method::POST, "/api/v1/green-list", Some(&hengfeng), Some(json!({"enterprise_id": target, "reason": "x"}))).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.call(Method::POST, "/api/v1/green-list", Some(&hengfeng), Some(json!({"enterprise_id": target, "reason": "x"}))).await.0,
+        StatusCode::FORBIDDEN
+    );
 }
 
 async fn a_complete_commitment_reopens_the_business_at_once(app: TestApp) {
@@ -198,7 +210,9 @@ async fn spot_checks_are_drawn_reproducibly_and_a_failure_files_an_order(app: Te
     let (s, b) = app.call(Method::POST, &path, Some(&leader), Some(json!({"passed": false, "inspector": "督查组"}))).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a failure names what was found: {b}");
     let orders_before = app.count("work_orders").await;
-    let (s, r) = app.call(Method::POST, &path, Some(&leader), Some(json!({"passed": false, "inspector": "督查组", "note": "未见消毒记录，员工未戴口罩", "suspend": true}))).await;
+    let (s, r) = app
+        .call(Method::POST, &path, Some(&leader), Some(json!({"passed": false, "inspector": "督查组", "note": "未见消毒记录，员工未戴口罩", "suspend": true})))
+        .await;
     assert_eq!(s, StatusCode::OK, "{r}");
     assert_eq!(r["state"], "failed");
     assert_eq!(app.count("work_orders").await, orders_before + 1);

@@ -89,7 +89,10 @@ pub async fn submit(cx: &WorkContext, actor: &Actor, input: &CommitmentInput) ->
         .await
         .map_err(|err| AppError::from_store(err, &[("", "enterprise_id", "该企业已有生效的复工承诺")], ""))?;
     // reopened at once: the day's status says so
-    let reopened = StatusReport { status: ResumptionStatus::Resumed, workers_back: e.headcount, workers_total: e.headcount, capacity_pct: 100, note: "承诺制复工".into() };
+    let reopened =
+        StatusReport {
+            status: ResumptionStatus::Resumed, workers_back: e.headcount, workers_total: e.headcount, capacity_pct: 100, note: "承诺制复工".into()
+        };
     repo::put_report(&mut tx, e.id, &cx.today_text(), &reopened, by, &at).await.map_err(|err| AppError::from_store(err, &[], ""))?;
     let created = repo::find_commitment(&mut tx, id).await?.ok_or(AppError::NotFound("复工承诺"))?;
     let mut entry = actor.audit("create", "commitment", Some(id));
@@ -149,9 +152,17 @@ pub async fn draw(cx: &WorkContext, actor: &Actor, input: &DrawInput) -> Result<
     let population = repo::undrawn_active_commitments(&mut tx).await?;
     let picked = rules::draw(&population, input.share_pct as u32, seed);
     let at = cx.now_text();
-    let id = repo::insert_draw(&mut tx, &at, &seed.to_string(), input.share_pct, population.len() as i64, picked.len() as i64, (actor.user_id > 0).then_some(actor.user_id))
-        .await
-        .map_err(|e| AppError::from_store(e, &[], ""))?;
+    let id = repo::insert_draw(
+        &mut tx,
+        &at,
+        &seed.to_string(),
+        input.share_pct,
+        population.len() as i64,
+        picked.len() as i64,
+        (actor.user_id > 0).then_some(actor.user_id),
+    )
+    .await
+    .map_err(|e| AppError::from_store(e, &[], ""))?;
     for commitment in &picked {
         repo::insert_spot_check(&mut tx, id, *commitment).await.map_err(|e| AppError::from_store(e, &[], ""))?;
     }
@@ -231,7 +242,10 @@ pub async fn record(cx: &WorkContext, actor: &Actor, id: i64, input: &CheckResul
     repo::record_spot_check(&mut tx, id, input.passed, &today, &inspector, &note, order).await?;
     if !input.passed && input.suspend {
         repo::suspend_commitment(&mut tx, check.commitment_id, &note, &cx.now_text()).await?;
-        let closed = StatusReport { status: ResumptionStatus::NotResumed, workers_back: 0, workers_total: 0, capacity_pct: 0, note: "抽查未通过，暂停营业整改".into() };
+        let closed =
+            StatusReport {
+                status: ResumptionStatus::NotResumed, workers_back: 0, workers_total: 0, capacity_pct: 0, note: "抽查未通过，暂停营业整改".into()
+            };
         repo::put_report(&mut tx, check.enterprise_id, &today, &closed, (actor.user_id > 0).then_some(actor.user_id), &cx.now_text())
             .await
             .map_err(|e| AppError::from_store(e, &[], ""))?;

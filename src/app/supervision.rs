@@ -35,6 +35,7 @@ pub async fn sweep(cx: &WorkContext) -> Result<SweepReport, AppError> {
             report.escalated += 1;
         }
     }
+    report.escalated += super::policy::escalate_overdue_payments(cx).await?;
     let mut tx = cx.db.begin_write().await?;
     let at = cx.now_text();
     for (id, limit) in repo::due_on(&mut tx, &today).await? {

@@ -17,7 +17,8 @@ pub struct UserInput {
     pub password: String,
     /// admin, leader, township, department, officer, enterprise, volunteer, isolation
     pub role: String,
-    /// the id of the township, department, cadre or enterprise the role is bound to
+    /// the id of the township, department, cadre, enterprise, volunteer or isolation point the role is bound to
+    /// (a volunteer or isolation account may be bound later)
     pub scope_id: Option<i64>,
 }
 
@@ -43,7 +44,7 @@ pub async fn create_user(db: &Db, actor: &Actor, input: &UserInput) -> Result<Us
         errors.push(FieldError::new("role", format!("未知的角色“{}”", input.role)));
     }
     let scope = role.and_then(Role::scope_kind);
-    if scope.is_some() && input.scope_id.is_none() {
+    if scope.is_some_and(|k| !k.may_bind_later()) && input.scope_id.is_none() {
         errors.push(FieldError::new("scope_id", "该角色需要绑定所属单位"));
     }
     let Some(role) = role.filter(|_| errors.is_empty()) else { return Err(errors.into()) };
@@ -58,15 +59,11 @@ pub async fn create_user(db: &Db, actor: &Actor, input: &UserInput) -> Result<Us
         department_id: None,
         enterprise_id: None,
         cadre_id: None,
+        volunteer_id: None,
+        isolation_point_id: None,
     };
     if let (Some(kind), Some(id)) = (scope, input.scope_id) {
-        let exists = match kind {
-            ScopeKind::Township => reg::find_township(&mut tx, id).await?.is_some(),
-            ScopeKind::Department => reg::find_department(&mut tx, id).await?.is_some(),
-            ScopeKind::Cadre => reg::find_cadre(&mut tx, id).await?.is_some(),
-            ScopeKind::Enterprise => reg::find_enterprise(&mut tx, id).await?.is_some(),
-        };
-        if !exists {
+        if !scope_exists(&mut tx, kind, id).await? {
             return Err(AppError::field("scope_id", "所绑定的单位不存在"));
         }
         match kind {
@@ -74,6 +71,8 @@ pub async fn create_user(db: &Db, actor: &Actor, input: &UserInput) -> Result<Us
             ScopeKind::Department => new.department_id = Some(id),
             ScopeKind::Cadre => new.cadre_id = Some(id),
             ScopeKind::Enterprise => new.enterprise_id = Some(id),
+            ScopeKind::Volunteer => new.volunteer_id = Some(id),
+            ScopeKind::IsolationPoint => new.isolation_point_id = Some(id),
         }
     }
     let id = repo::insert_user(&mut tx, &new).await.map_err(|e| AppError::from_store(e, &[("username", "username", "该用户名已被使用")], ""))?;
@@ -83,6 +82,45 @@ pub async fn create_user(db: &Db, actor: &Actor, input: &UserInput) -> Result<Us
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(created)
+}
+
+async fn scope_exists(conn: &mut sqlx::AnyConnection, kind: ScopeKind, id: i64) -> Result<bool, AppError> {
+    Ok(match kind {
+        ScopeKind::Township => reg::find_township(conn, id).await?.is_some(),
+        ScopeKind::Department => reg::find_department(conn, id).await?.is_some(),
+        ScopeKind::Cadre => reg::find_cadre(conn, id).await?.is_some(),
+        ScopeKind::Enterprise => reg::find_enterprise(conn, id).await?.is_some(),
+        ScopeKind::Volunteer => crate::store::tutoring::find_volunteer(conn, id).await?.is_some(),
+        ScopeKind::IsolationPoint => crate::store::isolation::find_point(conn, id).await?.is_some(),
+    })
+}
+
+/// Binds a volunteer's account to its volunteer record, or an isolation-staff
+/// account to its observation point (those may be opened before the row exists).
+///
+/// # Errors
+/// `Forbidden` (admin only), `NotFound`, `Validation` when the role binds later
+/// to nothing of this kind or the row does not exist.
+pub async fn bind_user(db: &Db, actor: &Actor, user_id: i64, scope_id: i64) -> Result<User, AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut tx = db.begin_write().await?;
+    let before = repo::find_user(&mut tx, user_id).await?.ok_or(AppError::NotFound("用户"))?;
+    let kind = before.role.0.scope_kind().filter(|k| k.may_bind_later()).ok_or_else(|| AppError::field("scope_id", "该角色的所属单位在创建账号时确定"))?;
+    if !scope_exists(&mut tx, kind, scope_id).await? {
+        return Err(AppError::field("scope_id", "所绑定的单位不存在"));
+    }
+    let (volunteer, point) = match kind {
+        ScopeKind::Volunteer => (Some(scope_id), None),
+        _ => (None, Some(scope_id)),
+    };
+    repo::set_user_binding(&mut tx, user_id, volunteer, point).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+    let after = repo::find_user(&mut tx, user_id).await?.ok_or(AppError::NotFound("用户"))?;
+    let mut entry = actor.audit("bind", "user", Some(user_id));
+    entry.before = snapshot(&before);
+    entry.after = snapshot(&after);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// # Errors

@@ -10,8 +10,15 @@
 //! Figures come from the newspaper; every private person's name is invented.
 //! The data lives in the const tables at the bottom; the loader only walks them.
 
+mod employment;
+mod inspections;
+mod investment;
+mod isolation;
 mod orders;
+mod policies;
+mod projects;
 mod resumption;
+mod tutoring;
 
 use std::collections::HashMap;
 
@@ -38,6 +45,16 @@ pub struct DemoSummary {
     pub visits: usize,
     /// orders the supervision sweeps escalated (督办) over the month
     pub escalated: usize,
+    /// inspection sites of the "四全" campaign (督导检查点位)
+    pub sites: usize,
+    /// inspections made by 2020-03-19
+    pub inspections: usize,
+    /// problems they found, each an assigned work order
+    pub findings: usize,
+    /// poor households (贫困户)
+    pub households: usize,
+    /// placements of poor workers (就业安置)
+    pub placements: usize,
 }
 
 /// The day the demo zone lives on: the date of the newspaper's figures
@@ -117,6 +134,13 @@ pub async fn load(db: &Db, password: &str) -> Result<DemoSummary, AppError> {
     let ids = orders::Ids { townships: &townships, departments: &departments, enterprises: &enterprises, cadres: &cadres };
     let history = orders::load(db, password, &ids).await?;
     resumption::load(db, &ids).await?;
+    projects::load(db, &ids).await?;
+    investment::load(db, &ids).await?;
+    policies::load(db, &ids).await?;
+    let campaign = inspections::load(db, &townships, &departments, &enterprises).await?;
+    let jobs = employment::load(db, &townships, &enterprises).await?;
+    tutoring::load(db, &townships).await?;
+    isolation::load(db).await?;
     Ok(DemoSummary {
         townships: townships.len(),
         departments: departments.len(),
@@ -127,6 +151,11 @@ pub async fn load(db: &Db, password: &str) -> Result<DemoSummary, AppError> {
         orders: history.orders,
         visits: history.visits,
         escalated: history.escalated,
+        sites: campaign.sites,
+        inspections: campaign.inspections,
+        findings: campaign.findings,
+        households: jobs.households,
+        placements: jobs.placements,
     })
 }
 
@@ -512,7 +541,7 @@ mod tests {
         let names: Vec<_> = USERS.iter().map(|u| u.username).collect();
         assert_eq!(names, DEMO_USERNAMES);
         for u in USERS {
-            assert_eq!(u.role.scope_kind().is_some(), !matches!(u.scope, Scope::None), "{}", u.username);
+            assert_eq!(u.role.scope_kind().is_some_and(|k| !k.may_bind_later()), !matches!(u.scope, Scope::None), "{}", u.username);
         }
         assert!(matches!(USERS[4].scope, Scope::Cadre("程明远")));
         assert!(CADRES.iter().any(|c| c.name == "程明远" && c.enterprise == "恒丰电子"));

@@ -94,14 +94,25 @@ pub(super) async fn load(db: &Db, ids: &Ids<'_>) -> Result<Loaded, AppError> {
     let items: Vec<String> = commitment::checklist(&cx(moment(FIRST_REPORT, 8, 0))).await?.into_iter().map(|i| i.code).collect();
     for (n, (i, day)) in committers.iter().enumerate() {
         let e = &ENTERPRISES[*i];
-        let input = CommitmentInput { enterprise_id: Some(lookup(ids.enterprises, e.name)?), signer: e.contact.to_string(), signed_on: Some(date_text(*day)), items: items.clone() };
-        commitment::submit(&cx(moment(*day, 10, (n * 11 % 60) as u8)), leader, &input).await.map_err(|err| AppError::Internal(format!("demo commitment of {}: {err}", e.name)))?;
+        let input = CommitmentInput {
+            enterprise_id: Some(lookup(ids.enterprises, e.name)?),
+            signer: e.contact.to_string(),
+            signed_on: Some(date_text(*day)),
+            items: items.clone(),
+        };
+        commitment::submit(&cx(moment(*day, 10, (n * 11 % 60) as u8)), leader, &input)
+            .await
+            .map_err(|err| AppError::Internal(format!("demo commitment of {}: {err}", e.name)))?;
         loaded.commitments += 1;
     }
     let drawn = commitment::draw(&cx(moment(date!(2020 - 03 - 18), 15, 0)), leader, &DrawInput { share_pct: 10, seed: Some(20_200_318) }).await?;
-    let checks = commitment::list_checks(&cx(moment(LAST_REPORT, 9, 0)), leader, Some(drawn.draw_id), &crate::store::PageRequest { page: Some(1), per_page: Some(50) }).await?;
+    let checks =
+        commitment::list_checks(&cx(moment(LAST_REPORT, 9, 0)), leader, Some(drawn.draw_id), &crate::store::PageRequest { page: Some(1), per_page: Some(50) })
+            .await?;
     for check in checks.items {
-        let result = CheckResult { passed: true, inspector: "区督查组".into(), note: "体温检测、消毒记录、员工健康台账齐全".into(), suspend: false };
+        let result = CheckResult {
+            passed: true, inspector: "区督查组".into(), note: "体温检测、消毒记录、员工健康台账齐全".into(), suspend: false
+        };
         commitment::record(&cx(moment(LAST_REPORT, 10, 30)), leader, check.id, &result).await?;
     }
 
@@ -157,7 +168,9 @@ fn plan(i: usize, name: &str, kind: EnterpriseKind, headcount: i64) -> Vec<(Date
                 let status = if capacity >= 90 { "full_production" } else { "resumed" };
                 StatusReportInput { status: status.into(), workers_back: back, workers_total: total, capacity_pct: capacity, note: String::new() }
             }
-            _ => StatusReportInput { status: "not_resumed".into(), workers_back: 0, workers_total: total, capacity_pct: 0, note: "疫情防控期间停产".into() },
+            _ => StatusReportInput {
+                status: "not_resumed".into(), workers_back: 0, workers_total: total, capacity_pct: 0, note: "疫情防控期间停产".into()
+            },
         };
         out.push((day, report));
         // the resumption day is always reported; otherwise every fourth day

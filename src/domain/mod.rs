@@ -2,9 +2,16 @@
 
 pub mod calendar;
 pub mod credit_code;
+pub mod employment;
+pub mod inspection;
+pub mod investment;
+pub mod isolation;
+pub mod policy;
+pub mod project;
 pub mod registry;
 pub mod resumption;
 pub mod role;
+pub mod tutoring;
 pub mod workorder;
 
 pub use calendar::{CalendarError, WorkCalendar};

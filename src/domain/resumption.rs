@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::ToSchema;
 
-use super::registry::optional_text;
 use super::FieldError;
+use super::registry::optional_text;
 
 /// Where an enterprise stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -169,7 +169,16 @@ pub fn series(reports: &[Reported], enterprises: i64, days: impl Iterator<Item =
                 }
             }
         }
-        let mut f = DayFigures { day, enterprises, known: latest.len() as i64, reported_today: today, resumed: 0, full_production: 0, workers_back: 0, workers_total: 0 };
+        let mut f = DayFigures {
+            day,
+            enterprises,
+            known: latest.len() as i64,
+            reported_today: today,
+            resumed: 0,
+            full_production: 0,
+            workers_back: 0,
+            workers_total: 0,
+        };
         for r in latest.values() {
             f.resumed += i64::from(r.status.is_resumed());
             f.full_production += i64::from(r.status == ResumptionStatus::FullProduction);

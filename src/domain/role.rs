@@ -52,7 +52,9 @@ impl Role {
             Role::Department => Some(ScopeKind::Department),
             Role::Officer => Some(ScopeKind::Cadre),
             Role::Enterprise => Some(ScopeKind::Enterprise),
-            Role::Admin | Role::Leader | Role::Volunteer | Role::Isolation => None,
+            Role::Volunteer => Some(ScopeKind::Volunteer),
+            Role::Isolation => Some(ScopeKind::IsolationPoint),
+            Role::Admin | Role::Leader => None,
         }
     }
 
@@ -70,6 +72,10 @@ pub enum ScopeKind {
     Department,
     Cadre,
     Enterprise,
+    /// a volunteer's own record (志愿者)
+    Volunteer,
+    /// the isolation observation point a staff member works at
+    IsolationPoint,
 }
 
 impl ScopeKind {
@@ -79,7 +85,16 @@ impl ScopeKind {
             ScopeKind::Department => "department",
             ScopeKind::Cadre => "cadre",
             ScopeKind::Enterprise => "enterprise",
+            ScopeKind::Volunteer => "volunteer",
+            ScopeKind::IsolationPoint => "isolation_point",
         }
+    }
+
+    /// Whether an account may be opened before the row it is bound to exists and
+    /// bound later: a volunteer's or an observation point's staff account is often
+    /// opened before the record is registered. Until it is bound it sees nothing.
+    pub fn may_bind_later(self) -> bool {
+        matches!(self, ScopeKind::Volunteer | ScopeKind::IsolationPoint)
     }
 }
 
@@ -100,5 +115,8 @@ mod tests {
         assert_eq!(Role::Enterprise.scope_kind(), Some(ScopeKind::Enterprise));
         assert_eq!(Role::Officer.scope_kind(), Some(ScopeKind::Cadre));
         assert_eq!(Role::Leader.scope_kind(), None);
+        assert_eq!(Role::Volunteer.scope_kind(), Some(ScopeKind::Volunteer));
+        assert!(Role::Isolation.scope_kind().is_some_and(ScopeKind::may_bind_later));
+        assert!(!ScopeKind::Enterprise.may_bind_later());
     }
 }

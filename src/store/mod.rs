@@ -3,9 +3,16 @@
 //! are kept per backend in `migrations/` with the same file names.
 
 pub mod audit;
+pub mod employment;
+pub mod inspection;
+pub mod investment;
+pub mod isolation;
+pub mod policy;
+pub mod project;
 pub mod query;
 pub mod registry;
 pub mod resumption;
+pub mod tutoring;
 pub mod users;
 pub mod workorder;
 

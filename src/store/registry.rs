@@ -382,3 +382,31 @@ pub async fn end_officer_assignment(conn: &mut AnyConnection, id: i64, ended_on:
         .map_err(StoreError::classify)?;
     Ok(done.rows_affected() > 0)
 }
+
+/// Chief service officers in post on a day: the cadres, those of them 正科级,
+/// the enterprises they serve, and of those the foreign-trade ones.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct OfficerCounts {
+    pub cadres: i64,
+    pub section_chiefs: i64,
+    pub enterprises: i64,
+    pub foreign_trade: i64,
+}
+
+pub async fn officers_on(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Error> {
+    let current = "FROM officer_assignments oa WHERE oa.started_on <= $1 AND (oa.ended_on IS NULL OR oa.ended_on > $1)";
+    let cadres: i64 = sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT oa.cadre_id) {current}")).bind(day).fetch_one(db.pool()).await?;
+    let section_chiefs: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT oa.cadre_id) {current} AND oa.cadre_id IN (SELECT id FROM cadres WHERE rank = '正科级')"))
+            .bind(day)
+            .fetch_one(db.pool())
+            .await?;
+    let enterprises: i64 = sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT oa.enterprise_id) {current}")).bind(day).fetch_one(db.pool()).await?;
+    let foreign_trade: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(DISTINCT oa.enterprise_id) {current} AND oa.enterprise_id IN (SELECT id FROM enterprises WHERE kind = 'foreign_trade')"
+    ))
+    .bind(day)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(OfficerCounts { cadres, section_chiefs, enterprises, foreign_trade })
+}

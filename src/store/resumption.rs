@@ -103,9 +103,10 @@ fn report_conditions(f: &ReportFilter) -> Conditions {
 
 pub async fn list_reports(db: &Db, f: &ReportFilter, page: &PageRequest) -> Result<Page<ReportRow>, sqlx::Error> {
     let c = report_conditions(f);
-    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM status_reports r JOIN enterprises e ON e.id = r.enterprise_id{}", c.where_sql()), c.args())
-        .fetch_one(db.pool())
-        .await?;
+    let total: i64 =
+        sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM status_reports r JOIN enterprises e ON e.id = r.enterprise_id{}", c.where_sql()), c.args())
+            .fetch_one(db.pool())
+            .await?;
     let (limit, args) = c.limit_sql(page);
     let items = sqlx::query_as_with(&format!("{REPORT_SELECT}{} ORDER BY r.report_date DESC, e.name{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
     Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
@@ -119,7 +120,13 @@ pub async fn reports_until(db: &Db, f: &ReportFilter, to: &str) -> Result<Vec<Re
 }
 
 /// Enterprises in scope that have no report on `day`.
-pub async fn missing_reports(db: &Db, township_id: Option<i64>, only_cadre: Option<i64>, day: &str, page: &PageRequest) -> Result<Page<(i64, String)>, sqlx::Error> {
+pub async fn missing_reports(
+    db: &Db,
+    township_id: Option<i64>,
+    only_cadre: Option<i64>,
+    day: &str,
+    page: &PageRequest,
+) -> Result<Page<(i64, String)>, sqlx::Error> {
     let mut c = Conditions::default();
     c.push("NOT EXISTS (SELECT 1 FROM status_reports r WHERE r.enterprise_id = e.id AND r.report_date = {})", day);
     if let Some(t) = township_id {
@@ -130,7 +137,8 @@ pub async fn missing_reports(db: &Db, township_id: Option<i64>, only_cadre: Opti
     }
     let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM enterprises e{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
     let (limit, args) = c.limit_sql(page);
-    let items: Vec<(i64, String)> = sqlx::query_as_with(&format!("SELECT e.id, e.name FROM enterprises e{} ORDER BY e.name{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    let items: Vec<(i64, String)> =
+        sqlx::query_as_with(&format!("SELECT e.id, e.name FROM enterprises e{} ORDER BY e.name{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
     Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
 }
 
@@ -159,7 +167,8 @@ const GREEN_SELECT: &str = "SELECT g.id, g.enterprise_id, e.name AS enterprise_n
     FROM green_list g JOIN enterprises e ON e.id = g.enterprise_id";
 
 pub async fn is_green_listed(conn: &mut AnyConnection, enterprise_id: i64) -> Result<bool, sqlx::Error> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM green_list WHERE enterprise_id = $1 AND removed_on IS NULL").bind(enterprise_id).fetch_one(conn).await?;
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM green_list WHERE enterprise_id = $1 AND removed_on IS NULL").bind(enterprise_id).fetch_one(conn).await?;
     Ok(n > 0)
 }
 
@@ -274,7 +283,15 @@ const COMMITMENT_SELECT: &str = "SELECT c.id, c.enterprise_id, e.name AS enterpr
     c.submitted_at, c.suspended_at, c.suspension_reason FROM commitments c JOIN enterprises e ON e.id = c.enterprise_id";
 
 #[allow(clippy::too_many_arguments)]
-pub async fn insert_commitment(conn: &mut AnyConnection, enterprise_id: i64, signer: &str, signed_on: &str, items_json: &str, by: Option<i64>, at: &str) -> Result<i64, StoreError> {
+pub async fn insert_commitment(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    signer: &str,
+    signed_on: &str,
+    items_json: &str,
+    by: Option<i64>,
+    at: &str,
+) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "INSERT INTO commitments (enterprise_id, signer, signed_on, state, items_json, submitted_at, created_by) VALUES ($1, $2, $3, 'active', $4, $5, $6) RETURNING id",
     )
@@ -293,7 +310,13 @@ pub async fn find_commitment(conn: &mut AnyConnection, id: i64) -> Result<Option
     sqlx::query_as(&format!("{COMMITMENT_SELECT} WHERE c.id = $1")).bind(id).fetch_optional(conn).await
 }
 
-pub async fn list_commitments(db: &Db, enterprise_id: Option<i64>, township_id: Option<i64>, state: Option<&str>, page: &PageRequest) -> Result<Page<CommitmentRow>, sqlx::Error> {
+pub async fn list_commitments(
+    db: &Db,
+    enterprise_id: Option<i64>,
+    township_id: Option<i64>,
+    state: Option<&str>,
+    page: &PageRequest,
+) -> Result<Page<CommitmentRow>, sqlx::Error> {
     let mut c = Conditions::default();
     if let Some(e) = enterprise_id {
         c.push("c.enterprise_id = {}", e);
@@ -305,7 +328,9 @@ pub async fn list_commitments(db: &Db, enterprise_id: Option<i64>, township_id: 
         c.push("c.state = {}", s);
     }
     let total: i64 =
-        sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM commitments c JOIN enterprises e ON e.id = c.enterprise_id{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
+        sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM commitments c JOIN enterprises e ON e.id = c.enterprise_id{}", c.where_sql()), c.args())
+            .fetch_one(db.pool())
+            .await?;
     let (limit, args) = c.limit_sql(page);
     let items = sqlx::query_as_with(&format!("{COMMITMENT_SELECT}{} ORDER BY c.id DESC{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
     Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
@@ -323,12 +348,22 @@ pub async fn suspend_commitment(conn: &mut AnyConnection, id: i64, reason: &str,
 
 /// Ids of commitments in force that no earlier draw has picked.
 pub async fn undrawn_active_commitments(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Error> {
-    sqlx::query_scalar("SELECT c.id FROM commitments c WHERE c.state = 'active' AND NOT EXISTS (SELECT 1 FROM spot_checks s WHERE s.commitment_id = c.id) ORDER BY c.id")
-        .fetch_all(conn)
-        .await
+    sqlx::query_scalar(
+        "SELECT c.id FROM commitments c WHERE c.state = 'active' AND NOT EXISTS (SELECT 1 FROM spot_checks s WHERE s.commitment_id = c.id) ORDER BY c.id",
+    )
+    .fetch_all(conn)
+    .await
 }
 
-pub async fn insert_draw(conn: &mut AnyConnection, at: &str, seed: &str, share_pct: i64, population: i64, drawn: i64, by: Option<i64>) -> Result<i64, StoreError> {
+pub async fn insert_draw(
+    conn: &mut AnyConnection,
+    at: &str,
+    seed: &str,
+    share_pct: i64,
+    population: i64,
+    drawn: i64,
+    by: Option<i64>,
+) -> Result<i64, StoreError> {
     sqlx::query_scalar("INSERT INTO spot_check_draws (drawn_at, seed, share_pct, population, drawn, drawn_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(at)
         .bind(seed)
@@ -385,19 +420,53 @@ pub async fn list_spot_checks(db: &Db, draw_id: Option<i64>, township_id: Option
     let from = "FROM spot_checks s JOIN commitments c ON c.id = s.commitment_id JOIN enterprises e ON e.id = c.enterprise_id";
     let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) {from}{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
     let (limit, args) = c.limit_sql(page);
-    let items = sqlx::query_as_with(&format!("{SPOT_SELECT}{} ORDER BY s.state = 'pending' DESC, s.id DESC{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
+    let items =
+        sqlx::query_as_with(&format!("{SPOT_SELECT}{} ORDER BY s.state = 'pending' DESC, s.id DESC{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
     Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
 }
 
-pub async fn record_spot_check(conn: &mut AnyConnection, id: i64, passed: bool, on: &str, inspector: &str, note: &str, order: Option<i64>) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE spot_checks SET state = $1, checked_on = $2, inspector = $3, note = $4, work_order_id = $5 WHERE id = $6 AND state = 'pending'")
-        .bind(if passed { "passed" } else { "failed" })
-        .bind(on)
-        .bind(inspector)
-        .bind(note)
-        .bind(order)
-        .bind(id)
-        .execute(conn)
-        .await?;
+pub async fn record_spot_check(
+    conn: &mut AnyConnection,
+    id: i64,
+    passed: bool,
+    on: &str,
+    inspector: &str,
+    note: &str,
+    order: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let done =
+        sqlx::query("UPDATE spot_checks SET state = $1, checked_on = $2, inspector = $3, note = $4, work_order_id = $5 WHERE id = $6 AND state = 'pending'")
+            .bind(if passed { "passed" } else { "failed" })
+            .bind(on)
+            .bind(inspector)
+            .bind(note)
+            .bind(order)
+            .bind(id)
+            .execute(conn)
+            .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// On a day: enterprises on the green list, how many of them have a service
+/// team, commitments signed by then and spot checks made by then.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct ResumptionCounts {
+    pub green_listed: i64,
+    pub with_team: i64,
+    pub commitments: i64,
+    pub spot_checked: i64,
+}
+
+pub async fn counts_on(db: &Db, day: &str) -> Result<ResumptionCounts, sqlx::Error> {
+    let listed = "FROM green_list g WHERE g.added_on <= $1 AND (g.removed_on IS NULL OR g.removed_on > $1)";
+    let green_listed: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {listed}")).bind(day).fetch_one(db.pool()).await?;
+    let with_team: i64 =
+        sqlx::query_scalar(&format!("SELECT COUNT(*) {listed} AND EXISTS (SELECT 1 FROM service_team_members m WHERE m.enterprise_id = g.enterprise_id)"))
+            .bind(day)
+            .fetch_one(db.pool())
+            .await?;
+    let commitments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM commitments WHERE signed_on <= $1").bind(day).fetch_one(db.pool()).await?;
+    let spot_checked: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM spot_checks WHERE checked_on IS NOT NULL AND checked_on <= $1").bind(day).fetch_one(db.pool()).await?;
+    Ok(ResumptionCounts { green_listed, with_team, commitments, spot_checked })
 }

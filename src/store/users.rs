@@ -22,7 +22,11 @@ pub struct User {
     pub department_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     pub cadre_id: Option<i64>,
-    /// what the user's scope is, by name (township, department, enterprise or cadre)
+    /// the volunteer record a volunteer is bound to
+    pub volunteer_id: Option<i64>,
+    /// the isolation observation point a staff member works at
+    pub isolation_point_id: Option<i64>,
+    /// what the user's scope is, by name (township, department, enterprise, cadre, volunteer or point)
     pub scope_name: Option<String>,
     pub created_at: String,
     pub disabled_at: Option<String>,
@@ -41,9 +45,11 @@ impl TryFrom<String> for RoleCode {
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.township_id, u.department_id, \
-     u.enterprise_id, u.cadre_id, COALESCE(t.name, d.name, e.name, c.name) AS scope_name, u.created_at, u.disabled_at \
+     u.enterprise_id, u.cadre_id, u.volunteer_id, u.isolation_point_id, COALESCE(t.name, d.name, e.name, c.name, v.name, ip.name) AS scope_name, \
+     u.created_at, u.disabled_at \
      FROM users u LEFT JOIN townships t ON t.id = u.township_id LEFT JOIN departments d ON d.id = u.department_id \
-     LEFT JOIN enterprises e ON e.id = u.enterprise_id LEFT JOIN cadres c ON c.id = u.cadre_id";
+     LEFT JOIN enterprises e ON e.id = u.enterprise_id LEFT JOIN cadres c ON c.id = u.cadre_id \
+     LEFT JOIN volunteers v ON v.id = u.volunteer_id LEFT JOIN isolation_points ip ON ip.id = u.isolation_point_id";
 
 /// A new user's row; the scope columns not used by its role stay empty.
 #[derive(Debug, Clone)]
@@ -56,12 +62,14 @@ pub struct NewUser<'a> {
     pub department_id: Option<i64>,
     pub enterprise_id: Option<i64>,
     pub cadre_id: Option<i64>,
+    pub volunteer_id: Option<i64>,
+    pub isolation_point_id: Option<i64>,
 }
 
 pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<i64, StoreError> {
     sqlx::query_scalar(
-        "INSERT INTO users (username, display_name, password_hash, role, township_id, department_id, enterprise_id, cadre_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        "INSERT INTO users (username, display_name, password_hash, role, township_id, department_id, enterprise_id, cadre_id, volunteer_id, \
+         isolation_point_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
     )
     .bind(u.username)
     .bind(u.display_name)
@@ -71,6 +79,8 @@ pub async fn insert_user(conn: &mut AnyConnection, u: &NewUser<'_>) -> Result<i6
     .bind(u.department_id)
     .bind(u.enterprise_id)
     .bind(u.cadre_id)
+    .bind(u.volunteer_id)
+    .bind(u.isolation_point_id)
     .bind(now())
     .fetch_one(conn)
     .await
@@ -90,6 +100,18 @@ pub async fn list_users(db: &Db, page: &PageRequest) -> Result<Page<User>, sqlx:
     let items =
         sqlx::query_as(&format!("{USER_SELECT} ORDER BY u.id LIMIT $1 OFFSET $2")).bind(page.per_page()).bind(page.offset()).fetch_all(db.pool()).await?;
     Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+/// Binds a volunteer or isolation-staff account to its row (`None` unbinds it).
+pub async fn set_user_binding(conn: &mut AnyConnection, id: i64, volunteer_id: Option<i64>, isolation_point_id: Option<i64>) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE users SET volunteer_id = $1, isolation_point_id = $2 WHERE id = $3")
+        .bind(volunteer_id)
+        .bind(isolation_point_id)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 pub async fn set_user_disabled(conn: &mut AnyConnection, id: i64, disabled: bool) -> Result<(), StoreError> {

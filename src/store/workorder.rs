@@ -702,3 +702,34 @@ mod tests {
         assert_eq!(next_day("2020-02-28"), "2020-02-29");
     }
 }
+
+/// The orders as they stood at a moment (a UTC timestamp): filed, assigned,
+/// resolved and closed by then, and how many were open and escalated.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct OrderCounts {
+    pub filed: i64,
+    pub assigned: i64,
+    pub resolved: i64,
+    pub rated: i64,
+    pub escalated: i64,
+    /// by state now (the dashboard's bars)
+    pub by_state: [i64; 5],
+}
+
+pub async fn counts_until(db: &Db, until: &str) -> Result<OrderCounts, sqlx::Error> {
+    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).bind(until).fetch_one(db.pool()).await };
+    let filed = count("SELECT COUNT(*) FROM work_orders WHERE created_at < $1 AND merged_into IS NULL").await?;
+    let assigned = count("SELECT COUNT(*) FROM work_orders WHERE first_assigned_at < $1 AND merged_into IS NULL").await?;
+    let resolved = count("SELECT COUNT(*) FROM work_orders WHERE resolved_at < $1 AND merged_into IS NULL").await?;
+    let rated = count("SELECT COUNT(*) FROM work_orders WHERE rated_at < $1 AND merged_into IS NULL").await?;
+    let escalated = count("SELECT COUNT(*) FROM work_orders WHERE escalated_at < $1 AND merged_into IS NULL").await?;
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, COUNT(*) FROM work_orders WHERE merged_into IS NULL GROUP BY state").fetch_all(db.pool()).await?;
+    let mut by_state = [0; 5];
+    for (state, n) in rows {
+        if let Some(i) = crate::domain::workorder::OrderState::ALL.iter().position(|s| s.code() == state) {
+            by_state[i] = n;
+        }
+    }
+    Ok(OrderCounts { filed, assigned, resolved, rated, escalated, by_state })
+}

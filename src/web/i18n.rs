@@ -406,7 +406,17 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
 
 /// The tables of every capability: the shared one above, and one `I18N` per
 /// capability module that keeps its own words (add a line here for a new one).
-const TABLES: &[&[(&str, &str, &str)]] = &[ENTRIES, crate::web::pages::resumption::I18N];
+const TABLES: &[&[(&str, &str, &str)]] = &[
+    ENTRIES,
+    crate::web::pages::resumption::I18N,
+    crate::web::pages::reports::I18N,
+    crate::web::pages::inspections::I18N,
+    crate::web::pages::employment::I18N,
+    crate::web::pages::tutoring::I18N,
+    crate::web::pages::isolation::I18N,
+    crate::web::pages::projects::I18N,
+    crate::web::pages::investment::I18N,
+];
 
 static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =
     LazyLock::new(|| TABLES.iter().flat_map(|t| t.iter()).map(|(k, zh, en)| (*k, (*zh, *en))).collect());

@@ -21,7 +21,7 @@ use super::{AppState, MAX_BODY_BYTES, REQUEST_TIMEOUT, error, metrics, pages};
 #[openapi(
     info(title = "zonedesk — 开发区复工复产服务平台", description = "The JSON API of the zone's enterprise-service desk. Errors answer {\"error\":{\"code\",\"message\"}}."),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "registry"), (name = "work-orders"), (name = "officers"), (name = "notifications"), (name = "open311", description = "Open311 GeoReport v2"), (name = "resumption", description = "复工复产, green list, commitments"), (name = "admin"), (name = "meta"), (name = "pages", description = "server-rendered HTML pages"))
+    tags((name = "auth"), (name = "registry"), (name = "work-orders"), (name = "officers"), (name = "notifications"), (name = "open311", description = "Open311 GeoReport v2"), (name = "resumption", description = "复工复产, green list, commitments"), (name = "reports", description = "dashboard and daily briefing"), (name = "admin"), (name = "meta"), (name = "pages", description = "server-rendered HTML pages"))
 )]
 struct ApiDoc;
 
@@ -73,7 +73,15 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(meta::healthz))
         .merge(super::open311::routes())
         // capabilities that register their own API routes: one `.merge(…::routes())` line each
+        .merge(super::api::inspections::routes())
+        .merge(super::api::employment::routes())
         .merge(super::api::resumption::routes())
+        .merge(super::api::reports::routes())
+        .merge(super::api::projects::routes())
+        .merge(super::api::investment::routes())
+        .merge(super::api::policies::routes())
+        .merge(super::api::tutoring::routes())
+        .merge(super::api::isolation::routes())
         .routes(routes!(meta::metrics));
 
     let page_routes = OpenApiRouter::new()
@@ -113,7 +121,14 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(pages::assets::stylesheet))
         .routes(routes!(pages::assets::script))
         // capabilities that register their own pages: one `.merge(…::routes())` line each
+        .merge(pages::inspections::routes())
+        .merge(pages::employment::routes())
         .merge(pages::resumption::routes())
+        .merge(pages::tutoring::routes())
+        .merge(pages::isolation::routes())
+        .merge(pages::reports::routes())
+        .merge(pages::projects::routes())
+        .merge(pages::investment::routes())
         .layer(middleware::from_fn_with_state(state.clone(), error::render_page_errors));
 
     let (router, mut doc) = api.merge(page_routes).split_for_parts();

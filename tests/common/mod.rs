@@ -17,6 +17,7 @@ pub struct TestApp {
     pub backend: Backend,
     pub client: reqwest::Client,
     _dir: Option<tempfile::TempDir>,
+    /// the server URL and the test's own database, dropped with the app
     pg_schema: Option<(String, String)>,
 }
 
@@ -51,6 +52,48 @@ pub fn required_or_skip(var: &str, what: &str) -> Option<String> {
             None
         }
     }
+}
+
+/// `url` with its database replaced by `database`.
+fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = url.split_once('?').map(|(b, q)| (b, format!("?{q}"))).unwrap_or((url, String::new()));
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let root = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    format!("{root}/{database}{query}")
+}
+
+/// A PostgreSQL database with the demo loaded, built once per test binary; each
+/// test copies it (CREATE DATABASE … TEMPLATE), which is far quicker than loading.
+fn postgres_template(base_url: &str) -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let base_url = base_url.to_string();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Runtime::new().expect("runtime");
+            rt.block_on(async {
+                let admin = Db::connect(&base_url).await.expect("connect postgres");
+                // templates of earlier runs (cargo runs one test binary at a time)
+                let stale: Vec<String> =
+                    sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'zdtpl\\_%'").fetch_all(admin.pool()).await.unwrap_or_default();
+                for old in stale {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)")).execute(admin.pool()).await;
+                }
+                let name = format!("zdtpl_{}", std::process::id());
+                sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.expect("create the template database");
+                let db = Db::connect(&with_database(&base_url, &name)).await.expect("connect the template");
+                db.migrate().await.expect("migrate the template");
+                zonedesk::demo::load(&db, "demo").await.expect("demo loads");
+                db.close().await;
+                admin.close().await;
+                name
+            })
+        })
+        .join()
+        .expect("template thread")
+    })
 }
 
 /// A SQLite database with the demo loaded, built once per test binary and copied
@@ -90,16 +133,19 @@ impl TestApp {
 
     pub async fn postgres() -> Option<TestApp> {
         let base_url = required_or_skip("ZONEDESK_TEST_POSTGRES_URL", "PostgreSQL")?;
-        let schema = format!("zdt_{}", &zonedesk::app::auth::random_secret()[..16]);
-        let admin = Db::connect(&base_url).await.expect("connect postgres");
-        sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.expect("create schema");
-        admin.close().await;
-        let sep = if base_url.contains('?') { '&' } else { '?' };
-        let url = format!("{base_url}{sep}options=-c%20search_path%3D{schema}");
-        let db = Db::connect(&url).await.expect("connect postgres schema");
+        let template = postgres_template(&base_url);
+        let name = format!("zdt_{}", &zonedesk::app::auth::random_secret()[..16]);
+        {
+            // one CREATE … TEMPLATE at a time: PostgreSQL refuses to copy a database others are copying
+            static CREATING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+            let _turn = CREATING.lock().await;
+            let admin = Db::connect(&base_url).await.expect("connect postgres");
+            sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(admin.pool()).await.expect("create the test database");
+            admin.close().await;
+        }
+        let db = Db::connect(&with_database(&base_url, &name)).await.expect("connect the test database");
         db.migrate().await.expect("migrate");
-        zonedesk::demo::load(&db, "demo").await.expect("demo loads");
-        Some(Self::start(db, Backend::Postgres, None, Some((base_url, schema))).await)
+        Some(Self::start(db, Backend::Postgres, None, Some((base_url, name))).await)
     }
 
     async fn start(db: Db, backend: Backend, dir: Option<tempfile::TempDir>, pg_schema: Option<(String, String)>) -> TestApp {
@@ -158,13 +204,13 @@ impl TestApp {
 
 impl Drop for TestApp {
     fn drop(&mut self) {
-        if let Some((url, schema)) = self.pg_schema.take() {
-            // drop the test's schema from a thread of its own: Drop cannot await
+        if let Some((url, database)) = self.pg_schema.take() {
+            // drop the test's database from a thread of its own: Drop cannot await
             let _ = std::thread::spawn(move || {
                 let Ok(rt) = tokio::runtime::Runtime::new() else { return };
                 rt.block_on(async {
                     if let Ok(db) = Db::connect(&url).await {
-                        let _ = sqlx::query(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")).execute(db.pool()).await;
+                        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {database} WITH (FORCE)")).execute(db.pool()).await;
                         db.close().await;
                     }
                 });

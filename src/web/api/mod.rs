@@ -3,9 +3,17 @@
 
 pub mod admin;
 pub mod auth;
+pub mod employment;
+pub mod inspections;
+pub mod investment;
+pub mod isolation;
 pub mod meta;
+pub mod policies;
+pub mod projects;
 pub mod registry;
+pub mod reports;
 pub mod resumption;
+pub mod tutoring;
 pub mod workorders;
 
 use serde::Serialize;

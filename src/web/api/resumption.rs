@@ -44,7 +44,11 @@ pub async fn list_reports(State(s): State<AppState>, ApiUser(actor): ApiUser, Ap
 
 #[utoipa::path(post, path = "/api/v1/status-reports", tag = "resumption", request_body = ReportInput, security(("bearer" = [])),
     responses((status = 201, description = "recorded (a second report of the same day replaces the first)", body = ReportRow), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn report_status(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiJson(input): ApiJson<ReportInput>) -> Result<(StatusCode, Json<ReportRow>), AppError> {
+pub async fn report_status(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(input): ApiJson<ReportInput>,
+) -> Result<(StatusCode, Json<ReportRow>), AppError> {
     Ok((StatusCode::CREATED, Json(uc::report_status(&s.work(), &actor, &input).await?)))
 }
 
@@ -66,7 +70,11 @@ pub struct Unreported {
 
 #[utoipa::path(get, path = "/api/v1/status-reports/missing", tag = "resumption", params(MissingQuery), security(("bearer" = [])),
     responses((status = 200, description = "enterprises in scope without a report that day", body = List<Unreported>), (status = 403, body = ErrorBody)))]
-pub async fn missing_reports(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiQuery(q): ApiQuery<MissingQuery>) -> Result<Json<List<Unreported>>, AppError> {
+pub async fn missing_reports(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(q): ApiQuery<MissingQuery>,
+) -> Result<Json<List<Unreported>>, AppError> {
     let page = uc::missing(&s.work(), &actor, q.date.as_deref(), &PageRequest { page: q.page, per_page: q.per_page }).await?;
     Ok(Json(List {
         items: page.items.into_iter().map(|(enterprise_id, enterprise_name)| Unreported { enterprise_id, enterprise_name }).collect(),
@@ -93,13 +101,21 @@ pub struct GreenQuery {
 
 #[utoipa::path(get, path = "/api/v1/green-list", tag = "resumption", params(GreenQuery), security(("bearer" = [])),
     responses((status = 200, body = List<GreenListed>), (status = 403, body = ErrorBody)))]
-pub async fn show_green_list(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiQuery(q): ApiQuery<GreenQuery>) -> Result<Json<List<GreenListed>>, AppError> {
+pub async fn show_green_list(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(q): ApiQuery<GreenQuery>,
+) -> Result<Json<List<GreenListed>>, AppError> {
     Ok(Json(greenlist::view(&s.work(), &actor, q.history.unwrap_or(false), &PageRequest { page: q.page, per_page: q.per_page }).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/green-list", tag = "resumption", request_body = ListingInput, security(("bearer" = [])),
     responses((status = 201, body = GreenListEntry), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn add_to_green_list(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiJson(input): ApiJson<ListingInput>) -> Result<(StatusCode, Json<GreenListEntry>), AppError> {
+pub async fn add_to_green_list(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(input): ApiJson<ListingInput>,
+) -> Result<(StatusCode, Json<GreenListEntry>), AppError> {
     Ok((StatusCode::CREATED, Json(greenlist::add(&s.work(), &actor, &input).await?)))
 }
 
@@ -114,7 +130,12 @@ pub struct RemovalInput {
 #[utoipa::path(post, path = "/api/v1/green-list/{enterprise_id}/remove", tag = "resumption", params(("enterprise_id" = i64, Path)), request_body = RemovalInput,
     security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn remove_from_green_list(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(enterprise_id): ApiPath<i64>, ApiJson(input): ApiJson<RemovalInput>) -> Result<StatusCode, AppError> {
+pub async fn remove_from_green_list(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(enterprise_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<RemovalInput>,
+) -> Result<StatusCode, AppError> {
     greenlist::remove(&s.work(), &actor, &ListingInput { enterprise_id, on: input.on, reason: input.reason }).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -122,7 +143,12 @@ pub async fn remove_from_green_list(State(s): State<AppState>, ApiUser(actor): A
 #[utoipa::path(put, path = "/api/v1/green-list/{enterprise_id}/team", tag = "resumption", params(("enterprise_id" = i64, Path)), request_body = TeamInput,
     security(("bearer" = [])),
     responses((status = 200, body = Vec<TeamMember>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn set_service_team(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(enterprise_id): ApiPath<i64>, ApiJson(input): ApiJson<TeamInput>) -> Result<Json<Vec<TeamMember>>, AppError> {
+pub async fn set_service_team(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(enterprise_id): ApiPath<i64>,
+    ApiJson(input): ApiJson<TeamInput>,
+) -> Result<Json<Vec<TeamMember>>, AppError> {
     Ok(Json(greenlist::set_team(&s.work(), &actor, enterprise_id, &input).await?))
 }
 
@@ -143,20 +169,32 @@ pub struct CommitmentQuery {
 
 #[utoipa::path(get, path = "/api/v1/commitments", tag = "resumption", params(CommitmentQuery), security(("bearer" = [])),
     responses((status = 200, body = List<CommitmentRow>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn list_commitments(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiQuery(q): ApiQuery<CommitmentQuery>) -> Result<Json<List<CommitmentRow>>, AppError> {
+pub async fn list_commitments(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(q): ApiQuery<CommitmentQuery>,
+) -> Result<Json<List<CommitmentRow>>, AppError> {
     let page = PageRequest { page: q.page, per_page: q.per_page };
     Ok(Json(commitment::list(&s.work(), &actor, q.state.as_deref().filter(|s| !s.is_empty()), &page).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/commitments", tag = "resumption", request_body = CommitmentInput, security(("bearer" = [])),
     responses((status = 201, description = "in force: the business is reopened", body = CommitmentRow), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn submit_commitment(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiJson(input): ApiJson<CommitmentInput>) -> Result<(StatusCode, Json<CommitmentRow>), AppError> {
+pub async fn submit_commitment(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(input): ApiJson<CommitmentInput>,
+) -> Result<(StatusCode, Json<CommitmentRow>), AppError> {
     Ok((StatusCode::CREATED, Json(commitment::submit(&s.work(), &actor, &input).await?)))
 }
 
 #[utoipa::path(post, path = "/api/v1/spot-check-draws", tag = "resumption", request_body = DrawInput, security(("bearer" = [])),
     responses((status = 201, body = Drawn), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn draw_spot_checks(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiJson(input): ApiJson<DrawInput>) -> Result<(StatusCode, Json<Drawn>), AppError> {
+pub async fn draw_spot_checks(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(input): ApiJson<DrawInput>,
+) -> Result<(StatusCode, Json<Drawn>), AppError> {
     Ok((StatusCode::CREATED, Json(commitment::draw(&s.work(), &actor, &input).await?)))
 }
 
@@ -170,12 +208,21 @@ pub struct CheckQuery {
 
 #[utoipa::path(get, path = "/api/v1/spot-checks", tag = "resumption", params(CheckQuery), security(("bearer" = [])),
     responses((status = 200, body = List<SpotCheckRow>), (status = 403, body = ErrorBody)))]
-pub async fn list_spot_checks(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiQuery(q): ApiQuery<CheckQuery>) -> Result<Json<List<SpotCheckRow>>, AppError> {
+pub async fn list_spot_checks(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(q): ApiQuery<CheckQuery>,
+) -> Result<Json<List<SpotCheckRow>>, AppError> {
     Ok(Json(commitment::list_checks(&s.work(), &actor, q.draw_id, &PageRequest { page: q.page, per_page: q.per_page }).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/spot-checks/{id}/result", tag = "resumption", params(("id" = i64, Path)), request_body = CheckResult, security(("bearer" = [])),
     responses((status = 200, body = SpotCheckRow), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn record_spot_check(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>, ApiJson(input): ApiJson<CheckResult>) -> Result<Json<SpotCheckRow>, AppError> {
+pub async fn record_spot_check(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<CheckResult>,
+) -> Result<Json<SpotCheckRow>, AppError> {
     Ok(Json(commitment::record(&s.work(), &actor, id, &input).await?))
 }

@@ -4,13 +4,20 @@
 pub mod admin;
 pub mod assets;
 pub mod auth;
+pub mod employment;
 pub mod enterprises;
 pub mod home;
+pub mod inspections;
+pub mod investment;
+pub mod isolation;
 pub mod notifications;
 pub mod officers;
+pub mod projects;
 pub mod reference;
+pub mod reports;
 pub mod resumption;
 pub mod supervision;
+pub mod tutoring;
 pub mod workorders;
 
 use std::collections::HashMap;
@@ -100,28 +107,40 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
                 items.push((format!("/enterprises/{id}"), "nav.my_enterprise"));
             }
             items.push(("/work-orders".into(), "nav.my_orders"));
+            items.push(("/job-postings".into(), "nav.job_postings"));
             items.push(("/status-reports".into(), "nav.reports"));
             items.push(("/commitments".into(), "nav.commitments"));
         }
-        Role::Volunteer | Role::Isolation => items.push(("/".into(), "nav.home")),
+        Role::Volunteer => items.push(("/tutoring/mine".into(), "nav.my_pairings")),
+        Role::Isolation => items.push(("/isolation".into(), "nav.isolation")),
         Role::Officer => {
             items.push(("/officers/me".into(), "nav.my_desk"));
             items.push(("/work-orders".into(), "nav.work_orders"));
             items.push(("/visits".into(), "nav.visits"));
+            items.push(("/job-postings".into(), "nav.job_postings"));
             items.push(("/status-reports".into(), "nav.reports"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/rates".into(), "nav.rates"));
         }
         Role::Department => {
             items.push(("/work-orders".into(), "nav.queue"));
+            items.push(("/findings".into(), "nav.findings"));
             items.push(("/rates".into(), "nav.rates"));
             items.push(("/resumption".into(), "nav.resumption"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/cadres".into(), "nav.cadres"));
         }
         Role::Township => {
+            items.push(("/dashboard".into(), "nav.dashboard"));
             items.push(("/work-orders".into(), "nav.work_orders"));
             items.push(("/rates".into(), "nav.rates"));
+            items.push(("/campaigns".into(), "nav.campaigns"));
+            items.push(("/inspections".into(), "nav.inspections"));
+            items.push(("/households".into(), "nav.households"));
+            items.push(("/employment/gaps".into(), "nav.gaps"));
+            items.push(("/job-postings".into(), "nav.job_postings"));
+            items.push(("/transport-batches".into(), "nav.transport"));
+            items.push(("/tutoring".into(), "nav.tutoring"));
             items.push(("/resumption".into(), "nav.resumption"));
             items.push(("/status-reports".into(), "nav.reports"));
             items.push(("/commitments".into(), "nav.commitments"));
@@ -130,9 +149,19 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
             items.push(("/cadres".into(), "nav.cadres"));
         }
         Role::Admin | Role::Leader => {
+            items.push(("/dashboard".into(), "nav.dashboard"));
+            items.push(("/briefing".into(), "nav.briefing"));
             items.push(("/work-orders".into(), "nav.work_orders"));
             items.push(("/supervision".into(), "nav.supervision"));
             items.push(("/rates".into(), "nav.rates"));
+            items.push(("/campaigns".into(), "nav.campaigns"));
+            items.push(("/inspections".into(), "nav.inspections"));
+            items.push(("/households".into(), "nav.households"));
+            items.push(("/employment/gaps".into(), "nav.gaps"));
+            items.push(("/job-postings".into(), "nav.job_postings"));
+            items.push(("/transport-batches".into(), "nav.transport"));
+            items.push(("/tutoring".into(), "nav.tutoring"));
+            items.push(("/isolation".into(), "nav.isolation"));
             items.push(("/resumption".into(), "nav.resumption"));
             items.push(("/green-list".into(), "nav.green_list"));
             items.push(("/commitments".into(), "nav.commitments"));

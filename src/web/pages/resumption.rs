@@ -64,7 +64,11 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("reports.capacity", "产能利用率（%）", "Capacity in use (%)"),
     ("reports.note", "备注", "Note"),
     ("reports.date", "填报日期", "Day"),
-    ("reports.replace_hint", "同一天再次填报将覆盖当天的数据，原数据保留在审计日志中。", "A second report on the same day replaces the first; the audit log keeps the earlier one."),
+    (
+        "reports.replace_hint",
+        "同一天再次填报将覆盖当天的数据，原数据保留在审计日志中。",
+        "A second report on the same day replaces the first; the audit log keeps the earlier one.",
+    ),
     ("status.not_resumed", "未复工", "Not resumed"),
     ("status.resumed", "已复工", "Resumed"),
     ("status.full_production", "已达产", "Full production"),
@@ -83,7 +87,11 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("green.open_orders", "未办结工单", "Open orders"),
     ("green.latest_status", "最新复工状态", "Latest status"),
     ("green.history", "含历史记录", "With history"),
-    ("green.rule", "绿名单企业的工单自动列为优先，办结时限按类别时限的一定比例（默认50%）计算。", "Orders of green-list enterprises start with priority and get a share (50% unless changed) of their category's resolve limit."),
+    (
+        "green.rule",
+        "绿名单企业的工单自动列为优先，办结时限按类别时限的一定比例（默认50%）计算。",
+        "Orders of green-list enterprises start with priority and get a share (50% unless changed) of their category's resolve limit.",
+    ),
     ("commit.title", "承诺制复工", "Reopening by commitment"),
     ("commit.new", "提交复工承诺", "Submit a commitment"),
     ("commit.empty", "还没有复工承诺。", "No commitments yet."),
@@ -93,8 +101,16 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("commit.state", "状态", "State"),
     ("commit.active", "已复工（承诺有效）", "Reopened (in force)"),
     ("commit.suspended", "已暂停", "Suspended"),
-    ("commit.pledge", "本单位承诺严格落实以上各项疫情防控措施，如有违反，自愿接受处理。", "We commit to every measure above and accept the consequences of any breach."),
-    ("commit.intro", "商贸服务业企业具备疫情防控条件的，提交承诺即可复工营业。", "A commerce or service business that meets the conditions reopens as soon as it submits its commitment."),
+    (
+        "commit.pledge",
+        "本单位承诺严格落实以上各项疫情防控措施，如有违反，自愿接受处理。",
+        "We commit to every measure above and accept the consequences of any breach.",
+    ),
+    (
+        "commit.intro",
+        "商贸服务业企业具备疫情防控条件的，提交承诺即可复工营业。",
+        "A commerce or service business that meets the conditions reopens as soon as it submits its commitment.",
+    ),
     ("checks.title", "抽查", "Spot checks"),
     ("checks.draw", "随机抽取", "Draw"),
     ("checks.share", "抽查比例（%）", "Share (%)"),
@@ -251,12 +267,23 @@ async fn reports(s: &AppState, user: &PageUser, lang: Lang, q: &ReportQuery, f: 
     let pick_enterprise = role != Role::Enterprise;
     let mut enterprises = Vec::new();
     if may_report && pick_enterprise {
-        let list = crate::app::registry::list_enterprises(&s.db, &user.actor, EnterpriseFilter::default(), &PageRequest { page: Some(1), per_page: Some(200) }).await?;
+        let list = crate::app::registry::list_enterprises(&s.db, &user.actor, EnterpriseFilter::default(), &PageRequest { page: Some(1), per_page: Some(200) })
+            .await?;
         enterprises = list.items.into_iter().map(|e| Choice::new(e.id, &e.name, &f.enterprise_id)).collect();
     }
     let statuses = ResumptionStatus::ALL.iter().map(|st| Choice::new(st.code(), lang.label("status", st.code()), &f.status)).collect();
     let f = ReportForm { report_date: if f.report_date.is_empty() { cx.today_text() } else { f.report_date }, ..f };
-    let page = ReportsPage { c: chrome(s, user, lang, "/status-reports").await, rows: page.items, statuses, enterprises, pager, may_report, pick_enterprise, f, errors };
+    let page = ReportsPage {
+        c: chrome(s, user, lang, "/status-reports").await,
+        rows: page.items,
+        statuses,
+        enterprises,
+        pager,
+        may_report,
+        pick_enterprise,
+        f,
+        errors,
+    };
     let mut response = render(&page)?;
     if page.errors.any() {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
@@ -304,10 +331,12 @@ async fn green(s: &AppState, user: &PageUser, lang: Lang, history: bool, page: P
         for kind in [EnterpriseKind::ForeignTrade, EnterpriseKind::Industrial] {
             let filter = EnterpriseFilter { kind: Some(kind), ..EnterpriseFilter::default() };
             let page = crate::app::registry::list_enterprises(&s.db, &user.actor, filter, &PageRequest { page: Some(1), per_page: Some(200) }).await?;
-            candidates.extend(page.items.into_iter().filter(|e| !list.items.iter().any(|g| g.entry.enterprise_id == e.id)).map(|e| Choice::new(e.id, &e.name, "")));
+            candidates
+                .extend(page.items.into_iter().filter(|e| !list.items.iter().any(|g| g.entry.enterprise_id == e.id)).map(|e| Choice::new(e.id, &e.name, "")));
         }
     }
-    let mut response = render(&GreenPage { c: chrome(s, user, lang, "/green-list").await, rows: list.items, pager, may_manage, candidates, history, error: error.clone() })?;
+    let mut response =
+        render(&GreenPage { c: chrome(s, user, lang, "/green-list").await, rows: list.items, pager, may_manage, candidates, history, error: error.clone() })?;
     if !error.is_empty() {
         *response.status_mut() = axum::http::StatusCode::UNPROCESSABLE_ENTITY;
     }
@@ -334,7 +363,9 @@ pub struct GreenForm {
 /// A page-level refusal of a green-list action: the list again, with the message.
 async fn green_error(s: &AppState, user: &PageUser, lang: Lang, e: AppError) -> Result<Response, AppError> {
     match e {
-        AppError::Validation(_) | AppError::Conflict { .. } | AppError::NotFound(_) => green(s, user, lang, false, PageRequest { page: None, per_page: None }, e.to_string()).await,
+        AppError::Validation(_) | AppError::Conflict { .. } | AppError::NotFound(_) => {
+            green(s, user, lang, false, PageRequest { page: None, per_page: None }, e.to_string()).await
+        }
         other => Err(other),
     }
 }
@@ -350,7 +381,12 @@ pub async fn add_green(State(s): State<AppState>, lang: Lang, form: CsrfForm<Gre
 }
 
 #[utoipa::path(post, path = "/green-list/{enterprise_id}/remove", tag = "pages", params(("enterprise_id" = i64, Path)), responses((status = 303, description = "removed")))]
-pub async fn remove_green(State(s): State<AppState>, lang: Lang, ApiPath(enterprise_id): ApiPath<i64>, form: CsrfForm<GreenForm>) -> Result<Response, AppError> {
+pub async fn remove_green(
+    State(s): State<AppState>,
+    lang: Lang,
+    ApiPath(enterprise_id): ApiPath<i64>,
+    form: CsrfForm<GreenForm>,
+) -> Result<Response, AppError> {
     let CsrfForm { user, form: f } = form;
     match greenlist::remove(&s.work(), &user.actor, &ListingInput { enterprise_id, on: None, reason: f.reason }).await {
         Ok(()) => Ok(Redirect::to("/green-list").into_response()),
@@ -380,7 +416,8 @@ struct CommitmentsPage {
 
 #[utoipa::path(get, path = "/commitments", tag = "pages", params(CommitmentQuery), responses((status = 200, description = "commitments", body = String, content_type = "text/html")))]
 pub async fn commitments_page(State(s): State<AppState>, user: PageUser, lang: Lang, ApiQuery(q): ApiQuery<CommitmentQuery>) -> Result<Response, AppError> {
-    let page = commitment::list(&s.work(), &user.actor, q.state.as_deref().filter(|s| !s.is_empty()), &PageRequest { page: q.page, per_page: q.per_page }).await?;
+    let page =
+        commitment::list(&s.work(), &user.actor, q.state.as_deref().filter(|s| !s.is_empty()), &PageRequest { page: q.page, per_page: q.per_page }).await?;
     let pager = Pager::new(&page, "/commitments", &[("state", q.state.clone().unwrap_or_default())]);
     let may_submit = matches!(user.actor.role, Role::Enterprise | Role::Township | Role::Leader | Role::Admin);
     render(&CommitmentsPage { c: chrome(&s, &user, lang, "/commitments").await, rows: page.items, pager, may_submit })
@@ -397,11 +434,23 @@ struct CommitmentForm {
     errors: FormErrors,
 }
 
-async fn commitment_form(s: &AppState, user: &PageUser, lang: Lang, ticked: Vec<String>, signer: String, enterprise: &str, errors: FormErrors) -> Result<Response, AppError> {
-    let items = commitment::checklist(&s.work()).await?.into_iter().map(|i| {
-        let on = ticked.contains(&i.code);
-        (i, on)
-    }).collect();
+async fn commitment_form(
+    s: &AppState,
+    user: &PageUser,
+    lang: Lang,
+    ticked: Vec<String>,
+    signer: String,
+    enterprise: &str,
+    errors: FormErrors,
+) -> Result<Response, AppError> {
+    let items = commitment::checklist(&s.work())
+        .await?
+        .into_iter()
+        .map(|i| {
+            let on = ticked.contains(&i.code);
+            (i, on)
+        })
+        .collect();
     let mut enterprises = Vec::new();
     if user.actor.role != Role::Enterprise {
         let filter = EnterpriseFilter { kind: Some(EnterpriseKind::CommerceService), ..EnterpriseFilter::default() };
@@ -503,7 +552,9 @@ pub async fn record_check(State(s): State<AppState>, lang: Lang, ApiPath(id): Ap
     let input = CheckResult { passed: f.passed == "true", inspector: f.inspector, note: f.note, suspend: f.suspend == "true" };
     match commitment::record(&s.work(), &user.actor, id, &input).await {
         Ok(_) => Ok(Redirect::to("/spot-checks").into_response()),
-        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => checks(&s, &user, lang, &CheckQuery { draw_id: None, page: None, per_page: None }, e.to_string()).await,
+        Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
+            checks(&s, &user, lang, &CheckQuery { draw_id: None, page: None, per_page: None }, e.to_string()).await
+        }
         Err(e) => Err(e),
     }
 }
