@@ -189,7 +189,16 @@ async fn observed_persons_are_for_the_points_staff_and_leaders_and_every_read_is
     let body = json!({"username": "isolation3", "password": "s3cret", "role": "isolation"});
     assert_eq!(post(&app, &admin, "/api/v1/users", body).await.0, StatusCode::CREATED);
     let (_, t) = app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"username": "isolation3", "password": "s3cret"}))).await;
-    assert_eq!(app.get("/api/v1/isolation-points", t["token"].as_str().unwrap()).await.0, StatusCode::FORBIDDEN);
+    let third = t["token"].as_str().unwrap().to_string();
+    assert_eq!(app.get("/api/v1/isolation-points", &third).await.0, StatusCode::FORBIDDEN);
+    let third_id = app.get("/api/v1/me", &third).await.1["id"].clone();
+    let volunteer_id = app.get("/api/v1/me", &app.token("volunteer").await).await.1["id"].clone();
+    let (s, body) = post(&app, &admin, &format!("/api/v1/isolation-points/{point}/accounts"), json!({"user_id": volunteer_id})).await;
+    assert_eq!((s, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("user_id")), "a volunteer is no point's staff");
+    assert_eq!(post(&app, &staff, &format!("/api/v1/isolation-points/{point}/accounts"), json!({"user_id": third_id})).await.0, StatusCode::FORBIDDEN);
+    let (s, bound) = post(&app, &admin, &format!("/api/v1/isolation-points/{point}/accounts"), json!({"user_id": third_id})).await;
+    assert_eq!(s, StatusCode::OK, "{bound}");
+    assert_eq!(point_id(&app, &third).await, point);
 }
 
 async fn check_in_and_release_follow_the_observation_period(app: TestApp) {

@@ -85,7 +85,20 @@ async fn the_dashboard_draws_its_charts_from_the_data(app: TestApp) {
     assert_eq!(app.get("/api/v1/dashboard", &hengfeng).await.0, StatusCode::FORBIDDEN);
 }
 
+async fn the_briefing_downloads_as_a_word_document(app: TestApp) {
+    let client = common::browser_client();
+    common::page_log_in(&app, &client, "leader").await;
+    let res = client.get(app.url("/briefing.docx?date=2020-03-19")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"].to_str().unwrap().contains("wordprocessingml"));
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[..2], b"PK", "a .docx is a zip");
+    let html = client.get(app.url("/briefing?date=2020-03-19")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("组织志愿者746人"), "the page shows the same text");
+}
+
 on_both_databases!(
+    the_briefing_downloads_as_a_word_document,
     the_demo_briefing_states_the_newspapers_figures,
     an_earlier_day_has_smaller_figures_and_a_day_before_anything_says_so,
     the_dashboard_draws_its_charts_from_the_data,

@@ -173,6 +173,32 @@ async fn a_volunteer_sees_only_its_own_pairings(app: TestApp) {
     assert!(detail["sessions"].as_array().unwrap().iter().any(|x| x["held_on"] == "2020-03-20"));
 }
 
+async fn a_volunteer_account_sees_nothing_until_bound_to_its_record(app: TestApp) {
+    let admin = app.token("admin").await;
+    let (s, body) = post(&app, &admin, "/api/v1/users", json!({"username": "vol2", "password": "s3cret", "role": "volunteer", "scope_id": 999_999})).await;
+    assert_eq!((s, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("scope_id")));
+    let (s, user) = post(&app, &admin, "/api/v1/users", json!({"username": "vol2", "password": "s3cret", "role": "volunteer"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{user}");
+    let (_, t) = app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"username": "vol2", "password": "s3cret"}))).await;
+    let token = t["token"].as_str().unwrap().to_string();
+    assert_eq!(app.get("/api/v1/pairings", &token).await.1["total"], 0);
+    assert_eq!(app.get("/api/v1/volunteers", &token).await.1["total"], 0);
+
+    let paired = all(&app, &admin, "/api/v1/pairings?status=accepted").await;
+    let volunteer = paired[0]["volunteer_id"].as_i64().unwrap();
+    let leader = app.token("leader").await;
+    let path = format!("/api/v1/volunteers/{volunteer}/account");
+    assert_eq!(post(&app, &leader, &path, json!({"user_id": user["id"]})).await.0, StatusCode::FORBIDDEN, "admin only");
+    let hengfeng = app.get("/api/v1/me", &app.token("hengfeng").await).await.1["id"].clone();
+    let (s, body) = post(&app, &admin, &path, json!({"user_id": hengfeng})).await;
+    assert_eq!((s, body["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("user_id")), "an enterprise contact is no volunteer");
+    let (s, bound) = post(&app, &admin, &path, json!({"user_id": user["id"]})).await;
+    assert_eq!(s, StatusCode::OK, "{bound}");
+    assert_eq!(bound["volunteer_id"], volunteer);
+    let mine = all(&app, &token, "/api/v1/pairings").await;
+    assert!(!mine.is_empty() && mine.iter().all(|p| p["volunteer_id"] == volunteer));
+}
+
 async fn other_roles_see_no_childrens_data(app: TestApp) {
     for user in ["department", "officer", "hengfeng", "isolation"] {
         let token = app.token(user).await;
@@ -356,6 +382,7 @@ async fn the_pages_serve_the_volunteer_and_the_task_force(app: TestApp) {
 on_both_databases!(
     the_api_pairing_is_the_domain_optimum,
     a_volunteer_sees_only_its_own_pairings,
+    a_volunteer_account_sees_nothing_until_bound_to_its_record,
     other_roles_see_no_childrens_data,
     a_child_is_never_paired_twice,
     recomputing_keeps_accepted_pairs_and_honours_pins_and_bans,

@@ -673,6 +673,10 @@ pub async fn recheck_finding(cx: &WorkContext, actor: &Actor, finding_id: i64, i
         }
         RecheckEffect::Supervise => TransitionInput { action: "supervise".into(), version: order.version, note: words, ..Default::default() },
     };
+    // The engine's `act` runs its own transaction, so the verdict on the order
+    // and the record of the re-inspection are two: the order first (what could
+    // refuse it — state, permission, version — was checked above), then the
+    // record, whose only refusal left is a concurrent re-inspection (stale).
     workorder::act(cx, actor, order.id, &transition).await?;
 
     let mut tx = cx.db.begin_write().await?;

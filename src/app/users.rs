@@ -99,13 +99,19 @@ async fn scope_exists(conn: &mut sqlx::AnyConnection, kind: ScopeKind, id: i64) 
 /// account to its observation point (those may be opened before the row exists).
 ///
 /// # Errors
-/// `Forbidden` (admin only), `NotFound`, `Validation` when the role binds later
-/// to nothing of this kind or the row does not exist.
-pub async fn bind_user(db: &Db, actor: &Actor, user_id: i64, scope_id: i64) -> Result<User, AppError> {
+/// `Forbidden` (admin only), `NotFound`, `Validation` when the account's role
+/// is not bound to rows of `kind`, or the row does not exist.
+pub async fn bind_user(db: &Db, actor: &Actor, user_id: i64, kind: ScopeKind, scope_id: i64) -> Result<User, AppError> {
     actor.require(&[Role::Admin])?;
+    if !kind.may_bind_later() {
+        return Err(AppError::field("scope_id", "该角色的所属单位在创建账号时确定"));
+    }
     let mut tx = db.begin_write().await?;
-    let before = repo::find_user(&mut tx, user_id).await?.ok_or(AppError::NotFound("用户"))?;
-    let kind = before.role.0.scope_kind().filter(|k| k.may_bind_later()).ok_or_else(|| AppError::field("scope_id", "该角色的所属单位在创建账号时确定"))?;
+    let before = repo::find_user(&mut tx, user_id).await?.ok_or_else(|| AppError::field("user_id", "所选账号不存在"))?;
+    if before.role.0.scope_kind() != Some(kind) {
+        let role = if kind == ScopeKind::Volunteer { "志愿者" } else { "观察点工作人员" };
+        return Err(AppError::field("user_id", format!("该账号的角色不是{role}")));
+    }
     if !scope_exists(&mut tx, kind, scope_id).await? {
         return Err(AppError::field("scope_id", "所绑定的单位不存在"));
     }

@@ -23,7 +23,7 @@ use crate::app::isolation::{
     self as uc, DocumentInput, HandleInput, PersonInput, PointInput, Reading, ReleaseInput, RoomInput, RosterInput, RoundInput, RoundReading, StaffInput,
 };
 use crate::app::{Actor, users};
-use crate::domain::WorkCalendar;
+use crate::domain::{ScopeKind, WorkCalendar};
 use crate::store::Db;
 
 /// What the isolation demo left.
@@ -57,7 +57,7 @@ pub(super) async fn load(db: &Db) -> Result<Loaded, AppError> {
     };
     let point = uc::create_point(&at(opened, 9), &system, &point_input).await?;
     let user = crate::store::users::find_user_by_username(db, "isolation").await?.ok_or_else(|| super::demo_error("no user isolation"))?;
-    let me = actor_of(&users::bind_user(db, &system, user.id, point.id).await?);
+    let me = actor_of(&users::bind_user(db, &system, user.id, ScopeKind::IsolationPoint, point.id).await?);
 
     for floor in [1, 2] {
         for n in 1..=10 {

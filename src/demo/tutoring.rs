@@ -22,7 +22,7 @@ use crate::app::auth::actor_of;
 use crate::app::clock::{LOCAL, WorkContext, date_text};
 use crate::app::tutoring::{self as uc, ChildInput, SessionInput, VolunteerInput};
 use crate::app::{Actor, users};
-use crate::domain::WorkCalendar;
+use crate::domain::{ScopeKind, WorkCalendar};
 use crate::store::Db;
 
 /// What the tutoring demo left.
@@ -119,7 +119,7 @@ pub(super) async fn load(db: &Db, townships: &HashMap<&str, i64>) -> Result<Load
 
     // the `volunteer` log-in is the student
     let user = crate::store::users::find_user_by_username(db, "volunteer").await?.ok_or_else(|| super::demo_error("no user volunteer"))?;
-    let user = users::bind_user(db, &system, user.id, student).await?;
+    let user = users::bind_user(db, &system, user.id, ScopeKind::Volunteer, student).await?;
     let me = actor_of(&user);
 
     let mut sessions = 0;

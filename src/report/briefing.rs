@@ -60,6 +60,31 @@ pub async fn briefing(db: &Db, actor: &Actor, day: Date) -> Result<Briefing, App
     Ok(Briefing { date: date_text(day), title, sections, text })
 }
 
+/// The briefing as a Word document (.docx), as offices pass it on.
+///
+/// # Errors
+/// Only if the document cannot be packed (it always can for text).
+pub fn to_docx(b: &Briefing) -> Result<Vec<u8>, AppError> {
+    use docx_rs::{AlignmentType, Docx, Paragraph, Run, RunFonts};
+    let font = || RunFonts::new().east_asia("宋体").ascii("SimSun");
+    let mut doc = Docx::new().add_paragraph(
+        Paragraph::new().align(AlignmentType::Center).add_run(Run::new().add_text(&b.title).bold().size(36).fonts(RunFonts::new().east_asia("黑体"))),
+    );
+    for s in &b.sections {
+        doc = doc.add_paragraph(Paragraph::new().add_run(Run::new().add_text(&s.heading).bold().size(32).fonts(RunFonts::new().east_asia("黑体"))));
+        for p in &s.paragraphs {
+            doc = doc.add_paragraph(
+                Paragraph::new()
+                    .indent(None, Some(docx_rs::SpecialIndentType::FirstLine(640)), None, None)
+                    .add_run(Run::new().add_text(p).size(32).fonts(font())),
+            );
+        }
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    doc.build().pack(&mut out).map_err(|e| AppError::Internal(format!("docx: {e}")))?;
+    Ok(out.into_inner())
+}
+
 fn section(heading: &str, paragraphs: Vec<String>) -> Section {
     let paragraphs = if paragraphs.is_empty() { vec!["截至当日暂无相关数据。".to_string()] } else { paragraphs };
     Section { heading: heading.to_string(), paragraphs }

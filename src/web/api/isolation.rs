@@ -16,9 +16,12 @@ use crate::app::isolation::{
     self as uc, Dashboard, DocumentInput, HandleInput, PersonDetail, PersonInput, PersonQuery, PointInput, Recorded, ReleaseInput, RoomInput, RosterInput,
     RosterView, RoundInput, StaffInput, TemperatureInput,
 };
+use crate::domain::ScopeKind;
 use crate::error::AppError;
 use crate::store::isolation::{Document, FeverAlert, IsolationPoint, ObservedPerson, Room, Staff};
+use crate::store::users::User;
 use crate::web::AppState;
+use crate::web::api::tutoring::AccountInput;
 use crate::web::error::ErrorBody;
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
 
@@ -26,6 +29,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_points, create_point))
         .routes(routes!(show_point, update_point))
+        .routes(routes!(bind_staff_account))
         .routes(routes!(show_dashboard))
         .routes(routes!(list_rooms, create_room))
         .routes(routes!(list_persons, check_in))
@@ -73,6 +77,17 @@ pub async fn update_point(
     ApiJson(input): ApiJson<PointInput>,
 ) -> Result<Json<IsolationPoint>, AppError> {
     Ok(Json(uc::update_point(&s.work(), &actor, id, &input).await?))
+}
+
+#[utoipa::path(post, path = "/api/v1/isolation-points/{id}/accounts", tag = "isolation", params(("id" = i64, Path)), request_body = AccountInput, security(("bearer" = [])),
+    responses((status = 200, description = "a staff log-in (isolation role) is bound to this point (admin only)", body = User), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn bind_staff_account(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<AccountInput>,
+) -> Result<Json<User>, AppError> {
+    Ok(Json(crate::app::users::bind_user(&s.db, &actor, input.user_id, ScopeKind::IsolationPoint, id).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/isolation-points/{id}/dashboard", tag = "isolation", params(("id" = i64, Path)), security(("bearer" = [])),

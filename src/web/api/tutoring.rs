@@ -5,15 +5,17 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::List;
 use crate::app::tutoring::{self as uc, ChildInput, EndInput, PairingDetail, PairingInput, PairingQuery, PairingRun, RuleInput, SessionInput, VolunteerInput};
+use crate::domain::ScopeKind;
 use crate::error::AppError;
 use crate::store::PageRequest;
 use crate::store::tutoring::{Child, ChildFilter, Pairing, PairingRule, TutoringFigures, TutoringSession, Volunteer, VolunteerFilter};
+use crate::store::users::User;
 use crate::web::AppState;
 use crate::web::error::ErrorBody;
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
@@ -22,6 +24,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_volunteers, create_volunteer))
         .routes(routes!(show_volunteer, update_volunteer, delete_volunteer))
+        .routes(routes!(bind_volunteer_account))
         .routes(routes!(list_children, create_child))
         .routes(routes!(show_child, update_child, delete_child))
         .routes(routes!(list_pairings, pair_by_hand))
@@ -110,6 +113,24 @@ pub async fn update_volunteer(
 pub async fn delete_volunteer(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode, AppError> {
     uc::delete_volunteer(&s.work(), &actor, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The log-in to bind to a volunteer record or an observation point.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+pub struct AccountInput {
+    /// a user of the volunteer (or isolation) role
+    pub user_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/volunteers/{id}/account", tag = "tutoring", params(("id" = i64, Path)), request_body = AccountInput, security(("bearer" = [])),
+    responses((status = 200, description = "the volunteer's log-in is bound to this record (admin only)", body = User), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn bind_volunteer_account(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<AccountInput>,
+) -> Result<Json<User>, AppError> {
+    Ok(Json(crate::app::users::bind_user(&s.db, &actor, input.user_id, ScopeKind::Volunteer, id).await?))
 }
 
 /// Filters of the children list.

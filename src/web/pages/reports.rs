@@ -16,7 +16,7 @@ use crate::web::extract::{ApiQuery, PageUser};
 use crate::web::i18n::Lang;
 
 pub fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(dashboard_page)).routes(routes!(briefing_page))
+    OpenApiRouter::new().routes(routes!(dashboard_page)).routes(routes!(briefing_page)).routes(routes!(briefing_docx))
 }
 
 pub const I18N: &[(&str, &str, &str)] = &[
@@ -28,6 +28,7 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("briefing.date", "通报日期", "Date"),
     ("briefing.print", "打印", "Print"),
     ("briefing.show", "生成", "Show"),
+    ("briefing.docx", "下载Word文档", "Download as Word"),
 ];
 
 #[derive(Template)]
@@ -56,4 +57,23 @@ struct BriefingPage {
 pub async fn briefing_page(State(s): State<AppState>, user: PageUser, lang: Lang, ApiQuery(q): ApiQuery<BriefingQuery>) -> Result<Response, AppError> {
     let b = briefing::briefing(&s.db, &user.actor, day_of(&s, q.date.as_deref())?).await?;
     render(&BriefingPage { c: chrome(&s, &user, lang, "/briefing").await, b })
+}
+
+#[utoipa::path(get, path = "/briefing.docx", tag = "pages", params(BriefingQuery),
+    responses((status = 200, description = "the briefing as a Word document", content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document")))]
+pub async fn briefing_docx(State(s): State<AppState>, user: PageUser, ApiQuery(q): ApiQuery<BriefingQuery>) -> Result<Response, AppError> {
+    use axum::http::header;
+    use axum::response::IntoResponse;
+    let b = briefing::briefing(&s.db, &user.actor, day_of(&s, q.date.as_deref())?).await?;
+    let bytes = briefing::to_docx(&b)?;
+    let disposition =
+        format!("attachment; filename=\"briefing-{}.docx\"; filename*=UTF-8''{}", b.date, crate::web::error::urlencode(&format!("通报-{}.docx", b.date)));
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.wordprocessingml.document".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response())
 }
