@@ -1,4 +1,5 @@
-//! The command line: `demo`, `serve`, `user add`, `backup`, `restore`, `openapi`.
+//! The command line: `demo`, `serve`, `user add`, `import`, `export`, `backup`,
+//! `restore`, `briefing`, `openapi`.
 //! Each command is a function here so that `main.rs` stays a thin shell.
 
 use std::net::SocketAddr;
@@ -7,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 
-use crate::app::{Actor, registry, users};
+use crate::app::{Actor, exchange, registry, users};
 use crate::demo;
 use crate::domain::{Role, ScopeKind};
 use crate::store::registry::EnterpriseFilter;
@@ -38,6 +39,42 @@ pub enum Command {
     Briefing(BriefingArgs),
     /// Print the OpenAPI document.
     Openapi,
+    /// Import a registry from an .xlsx file (all or nothing: a file with any bad row stores nothing).
+    Import(ImportArgs),
+    /// Export a list to an .xlsx file (or a registry's import template).
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// enterprises, cadres, households, volunteers, children, sites, job-postings
+    pub kind: String,
+    /// The .xlsx file (the first sheet is read; `export KIND FILE --template` writes a template).
+    pub file: PathBuf,
+    /// Store the good rows and report the bad ones, instead of refusing the whole file.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Check the file only; store nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// enterprises, cadres, households, volunteers, children, sites, job-postings, work-orders, status-reports
+    pub kind: String,
+    /// The .xlsx file to write.
+    pub file: PathBuf,
+    /// The list's filters as its page takes them, e.g. "kind=foreign_trade&township_id=2".
+    #[arg(long)]
+    pub filter: Option<String>,
+    /// Write the registry's import template instead of its rows.
+    #[arg(long)]
+    pub template: bool,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 }
 
 #[derive(Debug, Args)]
@@ -89,7 +126,7 @@ pub struct UserAddArgs {
     #[arg(long)]
     pub role: String,
     /// What the role is bound to: township=NAME, department=NAME, cadre=NAME,
-    /// enterprise=NAME or CREDIT-CODE (an id works too: township=3).
+    /// enterprise=NAME or CREDIT-CODE, volunteer=NAME, isolation_point=NAME (an id works too: township=3).
     #[arg(long)]
     pub scope: Option<String>,
     /// The display name (defaults to the log-in name).
@@ -136,6 +173,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{}", b.text);
             Ok(())
         }
+        Command::Import(args) => run_import(args).await,
+        Command::Export(args) => run_export(args).await,
         Command::Openapi => {
             let db = Db::connect("sqlite::memory:").await?;
             println!("{}", serde_json::to_string_pretty(&web::router::openapi(AppState::new(db)))?);
@@ -261,6 +300,100 @@ async fn resolve_scope(db: &Db, kind: ScopeKind, scope: &str) -> anyhow::Result<
         ScopeKind::IsolationPoint => crate::store::isolation::find_point_by_name(db, value).await?,
     };
     found.with_context(|| format!("no {} named {value}", kind.code()))
+}
+
+fn exchange_kind(code: &str) -> anyhow::Result<exchange::Kind> {
+    exchange::Kind::parse(code).with_context(|| {
+        let known: Vec<&str> = exchange::Kind::ALL.iter().map(|k| k.code()).collect();
+        format!("unknown kind {code}; one of {}", known.join(", "))
+    })
+}
+
+/// A progress bar on the terminal (hidden when stderr is not one).
+struct ProgressBar(indicatif::ProgressBar);
+
+impl ProgressBar {
+    fn new() -> ProgressBar {
+        let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
+        let style = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 行 {per_sec} 剩余 {eta}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        bar.set_style(style);
+        ProgressBar(bar)
+    }
+}
+
+impl exchange::Progress for ProgressBar {
+    fn stage(&self, name: &'static str, total: u64) {
+        self.0.reset();
+        self.0.set_length(total);
+        self.0.set_message(name);
+    }
+
+    fn advance(&self, steps: u64) {
+        self.0.inc(steps);
+    }
+
+    fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+/// `zonedesk import KIND FILE.xlsx`: as the system, with a progress bar; a
+/// refused file prints each problem with its row and column and fails.
+async fn run_import(args: ImportArgs) -> anyhow::Result<()> {
+    let kind = exchange_kind(&args.kind)?;
+    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let db = open(&args.db.database_url).await?;
+    let state = AppState::new(db);
+    let options = exchange::ImportOptions { skip_invalid: args.skip_invalid, dry_run: args.dry_run, ..exchange::ImportOptions::default() };
+    let started = std::time::Instant::now();
+    let progress = std::sync::Arc::new(ProgressBar::new());
+    let report =
+        exchange::import(&state.work(), &Actor::system(), kind, std::io::BufReader::new(file), &options, progress).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    for p in &report.problems {
+        let row = if p.row == 0 { "整个文件".to_string() } else { format!("第{}行", p.row) };
+        let column = if p.column.is_empty() { String::new() } else { format!("【{}】", p.column) };
+        eprintln!("{row}{column}{}", p.message);
+    }
+    if report.more_problems > 0 {
+        eprintln!("……另有{}处问题未列出", report.more_problems);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    match report.outcome {
+        exchange::Outcome::Imported => {
+            println!("已导入{}：{}条（读取{}行，跳过{}行，用时{seconds:.1}秒）", kind.label(), report.imported, report.rows, report.skipped);
+            Ok(())
+        }
+        exchange::Outcome::Checked => {
+            println!("检查完毕：{}行，可导入{}条{}（未导入，用时{seconds:.1}秒）", report.rows, report.imported, kind.label());
+            Ok(())
+        }
+        exchange::Outcome::Refused => {
+            bail!("{} 有{}处问题，未导入任何数据", args.file.display(), report.problems.len() + report.more_problems)
+        }
+    }
+}
+
+/// `zonedesk export KIND FILE.xlsx`: the whole list (or `--filter`ed), as the system.
+async fn run_export(args: ExportArgs) -> anyhow::Result<()> {
+    let kind = exchange_kind(&args.kind)?;
+    let db = open(&args.db.database_url).await?;
+    let state = AppState::new(db);
+    let system = Actor::system();
+    if args.template {
+        let bytes = exchange::template(&state.db, &system, kind).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        std::fs::write(&args.file, bytes).with_context(|| format!("cannot write {}", args.file.display()))?;
+        println!("已写出{}导入模板：{}", kind.label(), args.file.display());
+        return Ok(());
+    }
+    let filter = web::api::exchange::export_filter(&state, kind, args.filter.as_deref().unwrap_or("")).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let started = std::time::Instant::now();
+    let file =
+        exchange::export(&state.work(), &system, filter, crate::report::xlsx::MAX_ROWS, &ProgressBar::new()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    std::fs::write(&args.file, &file.bytes).with_context(|| format!("cannot write {}", args.file.display()))?;
+    println!("已导出{}：{}条，写入 {}（用时{:.1}秒）", kind.label(), file.rows, args.file.display(), started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 /// The file behind a `sqlite://` URL.

@@ -157,7 +157,52 @@ async fn leads_are_seen_only_by_the_zone_and_their_own_township(app: TestApp) {
     assert_eq!(progress["total"]["signed"], 2, "熔喷布 and 冷链包装 in 新习镇");
 }
 
+async fn investment_pages_render_and_refuse_a_step_back(app: TestApp) {
+    let browser = common::browser_client();
+    common::page_log_in(&app, &browser, "leader").await;
+    let get = |path: &str| {
+        let (browser, url) = (browser.clone(), app.url(path));
+        async move {
+            let res = browser.get(url).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (s, list) = get("/investment-leads?channel=remote").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.contains("年产3000吨熔喷布生产线项目") && !list.contains("全自动口罩机制造项目"));
+    let (s, progress) = get("/investment-progress?year=2020&quarter=1").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(progress.contains("2020年一季度") && progress.contains("口罩生产全产业链") && progress.contains("不见面招商"));
+    assert_eq!(get("/investment-leads/new").await.0, StatusCode::OK);
+    let (_, none) = get("/investment-leads?q=nothing-like-this").await;
+    assert!(none.contains("没有符合条件的招商项目"));
+
+    // a lead moved forward through its page; the same form posted again is refused
+    let department = app.token("department").await;
+    let xinxi = township_id(&app, "新习镇").await;
+    let id = post(&app, &department, "/api/v1/investment-leads", new_lead(xinxi)).await.1["id"].as_i64().unwrap();
+    let (_, show) = get(&format!("/investment-leads/{id}")).await;
+    assert!(show.contains("data-confirm"), "an irreversible step asks first");
+    let csrf = common::hidden_value(&show, "_csrf").unwrap();
+    let form = [("_csrf", csrf.as_str()), ("stage", "signed"), ("version", "1"), ("on", "2020-03-10")];
+    let res = browser.post(app.url(&format!("/investment-leads/{id}/stage"))).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = browser.post(app.url(&format!("/investment-leads/{id}/stage"))).form(&form).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("已处于“签约”阶段"));
+    // a bad target comes back beside its field
+    let res = browser
+        .post(app.url("/investment-targets"))
+        .form(&[("_csrf", csrf.as_str()), ("year", "2020"), ("quarter", "2"), ("signed_count", "很多"), ("landed_count", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("请填写整数"));
+}
+
 on_both_databases!(
+    investment_pages_render_and_refuse_a_step_back,
     a_lead_goes_from_talks_to_signing_to_landing,
     a_stage_never_goes_backwards_nor_skips_and_bad_leads_are_refused,
     the_quarter_is_measured_against_its_target,

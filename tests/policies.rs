@@ -336,7 +336,85 @@ async fn an_overdue_payment_becomes_exactly_one_escalated_order(app: TestApp) {
     assert_eq!(orders_of(&app, a.id).await, 1);
 }
 
+async fn an_enterprise_applies_through_the_pages_and_the_leader_supervises(app: TestApp) {
+    let browser = common::browser_client();
+    common::page_log_in(&app, &browser, "hengfeng").await;
+    let (s, catalogue) = {
+        let res = browser.get(app.url("/policies")).send().await.unwrap();
+        (res.status(), res.text().await.unwrap())
+    };
+    assert_eq!(s, StatusCode::OK);
+    for name in ["出口总量补贴", "出口增量奖励", "海外市场拓展补助", "贷款贴息", "出口退税资金池", "中小微外贸企业纾困资金池", "主办银行制度"]
+    {
+        assert!(catalogue.contains(name), "{name}");
+    }
+    let token = app.token("hengfeng").await;
+    let growth = policy_named(&app, &token, "出口增量奖励").await;
+    let pid = growth["policy"]["id"].as_i64().unwrap();
+    let show = browser.get(app.url(&format!("/policies/{pid}"))).send().await.unwrap().text().await.unwrap();
+    assert!(show.contains("id=\"apply-form\""));
+    let csrf = common::hidden_value(&show, "_csrf").unwrap();
+    let pid = pid.to_string();
+    let docs = growth["documents"].as_array().unwrap().iter().map(|d| d.as_str().unwrap().to_string()).collect::<Vec<_>>();
+    // a missing document is named beside the documents, and nothing is stored
+    let before = app.count("policy_applications").await;
+    let partial = [("_csrf", csrf.as_str()), ("policy_id", pid.as_str()), ("amount_wan", "12"), ("doc_0", docs[0].as_str())];
+    let res = browser.post(app.url("/policy-applications")).form(&partial).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("缺少申报材料"));
+    assert_eq!(app.count("policy_applications").await, before);
+    let full = [("_csrf", csrf.as_str()), ("policy_id", pid.as_str()), ("amount_wan", "12"), ("doc_0", docs[0].as_str()), ("doc_1", docs[1].as_str())];
+    let res = browser.post(app.url("/policy-applications")).form(&full).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let location = res.headers()["location"].to_str().unwrap().to_string();
+    let mine = browser.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(mine.contains("待审核") && mine.contains("出口增量奖励"));
+    // the same application again: refused, the page says why
+    let res = browser.post(app.url("/policy-applications")).form(&full).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("办结前不能重复申报"));
+    assert_eq!(app.count("policy_applications").await, before + 1);
+    let list = browser.get(app.url("/policy-applications")).send().await.unwrap().text().await.unwrap();
+    assert!(list.contains("我的申报") && !list.contains("濮阳中原羽绒制品有限公司"));
+
+    // the department pays too much through the page: the message is beside the amount
+    let dept = common::browser_client();
+    common::page_log_in(&app, &dept, "department").await;
+    let page = dept.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"review-form\""));
+    let csrf = common::hidden_value(&page, "_csrf").unwrap();
+    let res = dept
+        .post(app.url(&format!("{location}/review")))
+        .form(&[("_csrf", csrf.as_str()), ("decision", "approve"), ("version", "1"), ("approved_amount_wan", "10")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let res = dept
+        .post(app.url(&format!("{location}/disbursements")))
+        .form(&[("_csrf", csrf.as_str()), ("version", "2"), ("amount_wan", "11")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"pay-amount-error\""));
+
+    let leader = common::browser_client();
+    common::page_log_in(&app, &leader, "leader").await;
+    let res = leader.get(app.url("/policy-supervision?as_of=2020-03-19")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("贷款贴息") && html.contains("id=\"overdue-count\">1<"), "one overdue payment on 19 March");
+    for path in ["/policies/new", &format!("/policies/{pid}/edit"), "/policy-applications?overdue=true"] {
+        assert_eq!(leader.get(app.url(path)).send().await.unwrap().status(), StatusCode::OK, "{path}");
+    }
+    leader.get(app.url("/lang/en?next=/")).send().await.unwrap();
+    let english = leader.get(app.url("/policy-supervision")).send().await.unwrap().text().await.unwrap();
+    assert!(english.contains("Policy supervision"), "{english}");
+}
+
 on_both_databases!(
+    an_enterprise_applies_through_the_pages_and_the_leader_supervises,
     an_enterprise_applies_and_is_approved_and_paid,
     bad_applications_and_payments_are_refused_and_nothing_is_stored,
     an_enterprise_cannot_see_another_enterprises_application,

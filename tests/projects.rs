@@ -280,7 +280,74 @@ async fn projects_are_seen_and_changed_only_by_those_they_concern(app: TestApp) 
     assert_eq!(app.get(&format!("/api/v1/projects/{xinxi}"), &leader).await.1["project"]["open_needs"], 1);
 }
 
+async fn project_pages_render_and_show_errors_beside_their_fields(app: TestApp) {
+    let browser = common::browser_client();
+    common::page_log_in(&app, &browser, "leader").await;
+    let page = |path: &str| {
+        let (browser, url) = (browser.clone(), app.url(path));
+        async move {
+            let res = browser.get(url).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (s, list) = page("/projects").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.contains("开州路与濮范高速互通立交项目") && list.contains("重点项目调度"));
+    let (s, filtered) = page("/projects?kind=shantytown").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(filtered.contains("安居小区棚户区改造项目") && !filtered.contains("开州路与濮范高速互通立交项目"));
+    let (_, none) = page("/projects?q=%E4%B8%8D%E5%AD%98%E5%9C%A8").await;
+    assert!(none.contains("没有符合条件的重点项目"), "the empty state says what to do");
+    let id = project_id(&app, "开州路与濮范高速互通立交项目").await;
+    let (s, show) = page(&format!("/projects/{id}")).await;
+    assert_eq!(s, StatusCode::OK);
+    for text in ["匝道桥下部结构完成", "高速公路涉路施工许可", "A型单喇叭+T型", "现场调研", "互通立交项目急需钢筋工"] {
+        assert!(show.contains(text), "{text}");
+    }
+    assert_eq!(page("/projects/slippage").await.0, StatusCode::OK);
+    assert_eq!(page(&format!("/projects/{id}/edit")).await.0, StatusCode::OK);
+    assert_eq!(page("/projects/new").await.0, StatusCode::OK);
+
+    // a milestone before the start comes back beside its field, and nothing is stored
+    let csrf = common::hidden_value(&show, "_csrf").unwrap();
+    let before = app.count("project_milestones").await;
+    let res = browser
+        .post(app.url(&format!("/projects/{id}/milestones")))
+        .form(&[("_csrf", csrf.as_str()), ("name", "前期准备"), ("planned_on", "2019-09-01")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"planned_on-error\"") && html.contains("计划日期不能早于项目开工日期"), "the message is beside the field");
+    assert!(html.contains("value=\"前期准备\""), "the form keeps what was typed");
+    assert_eq!(app.count("project_milestones").await, before);
+    let res = browser
+        .post(app.url(&format!("/projects/{id}/milestones")))
+        .form(&[("_csrf", csrf.as_str()), ("name", "匝道桥上部结构完成"), ("planned_on", "2020-06-30")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("project_milestones").await, before + 1);
+    // a project form with a bad number is a field error, not a 400
+    let res = browser.post(app.url("/projects")).form(&[("_csrf", csrf.as_str()), ("name", "x"), ("investment_wan", "很多")]).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // in English
+    browser.get(app.url("/lang/en?next=/")).send().await.unwrap();
+    let english = browser.get(app.url("/projects")).send().await.unwrap().text().await.unwrap();
+    assert!(english.contains("Key projects") && english.contains("Shantytown redevelopment"), "{english}");
+    // the owner enterprise sees its own project and the progress-only form
+    let owner = common::browser_client();
+    common::page_log_in(&app, &owner, "hengfeng").await;
+    let nav = owner.get(app.url("/projects")).send().await.unwrap().text().await.unwrap();
+    assert!(nav.contains("恒丰电子均苯四甲酸酐扩产技改项目") && !nav.contains("开州路与濮范高速互通立交项目"));
+    let res = owner.get(app.url(&format!("/projects/{id}"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
 on_both_databases!(
+    project_pages_render_and_show_errors_beside_their_fields,
     a_project_is_scheduled_and_its_factor_needs_become_orders,
     bad_project_input_is_refused_and_nothing_is_stored,
     slippage_shows_late_milestones_and_stalled_permits_as_of_the_business_day,

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clock;
 pub mod commitment;
 pub mod employment;
+pub mod exchange;
 pub mod greenlist;
 pub mod inspection;
 pub mod investment;

@@ -196,10 +196,7 @@ pub async fn get_policy(cx: &WorkContext, actor: &Actor, id: i64) -> Result<Poli
     let policy = repo::find_policy(&mut conn, id).await?.ok_or(AppError::NotFound("政策"))?;
     let (ineligible_reason, open_application_id) = match (actor.role, actor.enterprise_id) {
         (Role::Enterprise, Some(e)) => {
-            let reason = match eligibility_problem(&mut conn, cx, &policy, e).await? {
-                Some(err) => Some(err.to_string()),
-                None => None,
-            };
+            let reason = eligibility_problem(&mut conn, cx, &policy, e).await?;
             (reason, repo::open_application(&mut conn, id, e).await?)
         }
         _ => (None, None),

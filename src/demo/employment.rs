@@ -82,7 +82,7 @@ fn name(n: usize) -> String {
 fn household_plans() -> Vec<HouseholdPlan> {
     let mut names = (0..).map(name).filter(|n| !REAL_PERSONS.contains(&n.as_str()));
     let mut next = || names.next().unwrap_or_default();
-    let mut out = Vec::new();
+    let mut out: Vec<HouseholdPlan> = Vec::new();
     // 雪汇食品's hires: one able worker each from 16 households of 新习镇
     let xuehui_villages = [
         "小寨村",
@@ -133,6 +133,13 @@ fn household_plans() -> Vec<HouseholdPlan> {
         out.push(HouseholdPlan {
             township, village, members: vec![(next(), "户主", true, None), (next(), "配偶", true, None), (next(), "子女", false, None)]
         });
+    }
+    // children take the head's surname
+    for h in &mut out {
+        let surname: String = h.members[0].0.chars().take(1).collect();
+        for m in h.members.iter_mut().filter(|m| m.1 == "子女") {
+            m.0 = format!("{surname}{}", m.0.chars().skip(1).collect::<String>());
+        }
     }
     out
 }

@@ -90,7 +90,8 @@ pub(super) async fn load(
         &leader,
         &CampaignInput {
             name: CAMPAIGN.into(),
-            description: "全面宣传发动、全面清理整治、全面消毒消杀、全面督导检查：悬挂条幅、电子显示屏、发放宣传资料，重点对村庄、道路、河道坑塘等区域开展环境卫生整治、消毒消杀和绿化美化，相关部门联合督导检查。".into(),
+            description: "大力开展爱国卫生宣传教育，扎实开展城乡环境卫生整治和消毒消杀，加大督导检查力度，筑牢疫情防控卫生屏障，切实让环境更好家园更美。"
+                .into(),
             started_on: date_text(CAMPAIGN_START),
             ended_on: None,
         },

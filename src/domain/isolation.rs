@@ -321,7 +321,8 @@ pub const MAX_ROSTER_DAYS: i64 = 31;
 /// covered by `per_shift` people of each group as far as staffing allows, no
 /// one works within `rest_shifts` shifts of their last one (so never two in a
 /// row), and shifts are spread fairly — each time, the group member with the
-/// fewest shifts so far, then the longest rested, then the lowest id, is taken.
+/// fewest shifts so far, then the fewest at this time of day (so that night
+/// shifts rotate), then the longest rested, then the lowest id, is taken.
 ///
 /// `last_worked` says, for staff who worked just before `from`, how many shifts
 /// before the first shift of `from` their last shift began (1 = the shift just
@@ -356,6 +357,7 @@ pub fn generate_roster(staff: &[RosterStaff], from: Date, to: Date, rules: Roste
     // shifts are numbered globally from the first shift of `from`; history is negative
     let mut last: HashMap<i64, i64> = last_worked.iter().map(|&(id, before)| (id, -i64::from(before))).collect();
     let mut load: HashMap<i64, u32> = HashMap::new();
+    let mut at_this_hour: HashMap<(i64, u8), u32> = HashMap::new();
     let mut duties = Vec::new();
     let mut gaps = Vec::new();
     for k in 0..days * spd {
@@ -363,12 +365,16 @@ pub fn generate_roster(staff: &[RosterStaff], from: Date, to: Date, rules: Roste
         let shift = (k % spd) as u8;
         for group in StaffGroup::ALL {
             let mut candidates: Vec<&RosterStaff> = staff.iter().filter(|s| s.group == group && last.get(&s.id).is_none_or(|&l| k - l > rest)).collect();
-            candidates.sort_by_key(|s| (load.get(&s.id).copied().unwrap_or(0), last.get(&s.id).copied().unwrap_or(i64::MIN), s.id));
+            candidates.sort_by_key(|s| {
+                let hour = at_this_hour.get(&(s.id, shift)).copied().unwrap_or(0);
+                (load.get(&s.id).copied().unwrap_or(0), hour, last.get(&s.id).copied().unwrap_or(i64::MIN), s.id)
+            });
             let take = candidates.len().min(usize::from(rules.per_shift));
             for s in &candidates[..take] {
                 duties.push(Duty { day, shift, group, staff_id: s.id });
                 last.insert(s.id, k);
                 *load.entry(s.id).or_default() += 1;
+                *at_this_hour.entry((s.id, shift)).or_default() += 1;
             }
             if take < usize::from(rules.per_shift) {
                 gaps.push(Gap { day, shift, group, missing: rules.per_shift - take as u8 });
@@ -456,6 +462,18 @@ mod tests {
             }
         }
         assert_rested(&r, from);
+    }
+
+    #[test]
+    fn night_shifts_rotate_within_a_group() {
+        let s = staff([3, 4, 3, 4]);
+        let from = date!(2020 - 03 - 16);
+        let r = generate_roster(&s, from, from + Duration::days(6), RosterRules::default(), &[]).unwrap();
+        for member in &s {
+            let nights = r.duties.iter().filter(|d| d.staff_id == member.id && d.shift == 2).count();
+            let days = r.duties.iter().filter(|d| d.staff_id == member.id && d.shift == 0).count();
+            assert!(nights >= 1 && days >= 1, "staff {} works {days} day and {nights} night shifts in a week", member.id);
+        }
     }
 
     #[test]

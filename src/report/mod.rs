@@ -5,3 +5,4 @@ pub mod briefing;
 pub mod charts;
 pub mod dashboard;
 pub mod number;
+pub mod xlsx;

@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod employment;
+pub mod exchange;
 pub mod inspection;
 pub mod investment;
 pub mod isolation;

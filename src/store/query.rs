@@ -128,6 +128,23 @@ impl Conditions {
     }
 }
 
+impl Conditions {
+    /// One page of rows: `SELECT COUNT(*) {count_from}` and `{select}` under these
+    /// conditions, ordered by `order_by` (" ORDER BY …"), with LIMIT/OFFSET.
+    ///
+    /// # Errors
+    /// A database failure.
+    pub async fn fetch_page<T>(&self, db: &super::Db, count_from: &str, select: &str, order_by: &str, page: &PageRequest) -> Result<Page<T>, sqlx::Error>
+    where
+        T: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+    {
+        let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) {count_from}{}", self.where_sql()), self.args()).fetch_one(db.pool()).await?;
+        let (limit, args) = self.limit_sql(page);
+        let items = sqlx::query_as_with(&format!("{select}{}{order_by}{limit}", self.where_sql()), args).fetch_all(db.pool()).await?;
+        Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+    }
+}
+
 fn arguments(binds: &[Bind]) -> AnyArguments<'static> {
     let mut args = AnyArguments::default();
     for b in binds {

@@ -219,11 +219,7 @@ pub async fn list_enterprises(db: &Db, filter: &EnterpriseFilter, page: &PageReq
         c.push("oa.cadre_id = {}", cadre);
     }
     let from = "FROM enterprises e LEFT JOIN officer_assignments oa ON oa.enterprise_id = e.id AND oa.ended_on IS NULL";
-    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) {from}{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
-    let (limit, args) = c.limit_sql(page);
-    let sql = format!("{ENTERPRISE_SELECT}{}{}{limit}", c.where_sql(), filter.sort.order_by());
-    let items = sqlx::query_as_with(&sql, args).fetch_all(db.pool()).await?;
-    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+    c.fetch_page(db, from, ENTERPRISE_SELECT, filter.sort.order_by(), page).await
 }
 
 pub async fn find_enterprise(conn: &mut AnyConnection, id: i64) -> Result<Option<Enterprise>, sqlx::Error> {
@@ -295,10 +291,7 @@ pub async fn list_cadres(db: &Db, department_id: Option<i64>, page: &PageRequest
     if let Some(d) = department_id {
         c.push("c.department_id = {}", d);
     }
-    let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM cadres c{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
-    let (limit, args) = c.limit_sql(page);
-    let items = sqlx::query_as_with(&format!("{CADRE_SELECT}{} ORDER BY c.id{limit}", c.where_sql()), args).fetch_all(db.pool()).await?;
-    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+    c.fetch_page(db, "FROM cadres c", CADRE_SELECT, " ORDER BY c.id", page).await
 }
 
 pub async fn find_cadre(conn: &mut AnyConnection, id: i64) -> Result<Option<Cadre>, sqlx::Error> {

@@ -114,12 +114,18 @@ pub async fn render_page_errors(State(state): State<AppState>, request: Request,
 
 /// The fallback for paths that match no route.
 pub async fn not_found(request: Request) -> Response {
-    if request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/open311/") {
+    let mut response = if request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/open311/") {
         AppError::NotFound("接口").into_response()
     } else {
         render_error_page(Lang::of_headers(request.headers()), None, StatusCode::NOT_FOUND, "页面不存在")
-    }
+    };
+    // tells a missing route from a missing record (both are 404)
+    response.headers_mut().insert(NO_ROUTE_HEADER, HeaderValue::from_static("1"));
+    response
 }
+
+/// Marks answers of the fallback: no route matched.
+pub const NO_ROUTE_HEADER: &str = "x-zonedesk-no-route";
 
 pub fn urlencode(text: &str) -> String {
     serde_urlencoded::to_string([("", text)]).map(|s| s[1..].to_string()).unwrap_or_default()

@@ -416,6 +416,8 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::web::pages::isolation::I18N,
     crate::web::pages::projects::I18N,
     crate::web::pages::investment::I18N,
+    crate::web::pages::policies::I18N,
+    crate::web::pages::exchange::I18N,
 ];
 
 static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

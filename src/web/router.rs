@@ -6,7 +6,6 @@ use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -82,6 +81,7 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .merge(super::api::policies::routes())
         .merge(super::api::tutoring::routes())
         .merge(super::api::isolation::routes())
+        .merge(super::api::exchange::routes())
         .routes(routes!(meta::metrics));
 
     let page_routes = OpenApiRouter::new()
@@ -129,6 +129,8 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .merge(pages::reports::routes())
         .merge(pages::projects::routes())
         .merge(pages::investment::routes())
+        .merge(pages::policies::routes())
+        .merge(pages::exchange::routes())
         .layer(middleware::from_fn_with_state(state.clone(), error::render_page_errors));
 
     let (router, mut doc) = api.merge(page_routes).split_for_parts();
@@ -140,7 +142,7 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(MAX_BODY_BYTES, super::api::exchange::limit_request_bodies))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod employment;
+pub mod exchange;
 pub mod inspections;
 pub mod investment;
 pub mod isolation;

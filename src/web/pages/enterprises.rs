@@ -39,6 +39,7 @@ struct ListPage {
     sorts: Vec<Choice>,
     may_create: bool,
     township_locked: bool,
+    export_href: String,
 }
 
 fn may_create(role: Role) -> bool {
@@ -121,6 +122,7 @@ pub async fn list_enterprises(State(s): State<AppState>, user: PageUser, lang: L
         ],
         may_create: may_create(user.actor.role),
         township_locked,
+        export_href: super::exchange::export_href("enterprises", &params),
     };
     render(&page)
 }

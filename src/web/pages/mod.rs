@@ -6,12 +6,14 @@ pub mod assets;
 pub mod auth;
 pub mod employment;
 pub mod enterprises;
+pub mod exchange;
 pub mod home;
 pub mod inspections;
 pub mod investment;
 pub mod isolation;
 pub mod notifications;
 pub mod officers;
+pub mod policies;
 pub mod projects;
 pub mod reference;
 pub mod reports;
@@ -110,6 +112,9 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
             items.push(("/job-postings".into(), "nav.job_postings"));
             items.push(("/status-reports".into(), "nav.reports"));
             items.push(("/commitments".into(), "nav.commitments"));
+            items.push(("/projects".into(), "nav.my_projects"));
+            items.push(("/policies".into(), "nav.policies"));
+            items.push(("/policy-applications".into(), "nav.my_applications"));
         }
         Role::Volunteer => items.push(("/tutoring/mine".into(), "nav.my_pairings")),
         Role::Isolation => items.push(("/isolation".into(), "nav.isolation")),
@@ -119,6 +124,8 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
             items.push(("/visits".into(), "nav.visits"));
             items.push(("/job-postings".into(), "nav.job_postings"));
             items.push(("/status-reports".into(), "nav.reports"));
+            items.push(("/projects".into(), "nav.projects"));
+            items.push(("/policy-applications".into(), "nav.applications"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/rates".into(), "nav.rates"));
         }
@@ -127,6 +134,10 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
             items.push(("/findings".into(), "nav.findings"));
             items.push(("/rates".into(), "nav.rates"));
             items.push(("/resumption".into(), "nav.resumption"));
+            items.push(("/projects".into(), "nav.projects"));
+            items.push(("/investment-leads".into(), "nav.investment"));
+            items.push(("/policy-applications".into(), "nav.applications"));
+            items.push(("/policy-supervision".into(), "nav.policy_supervision"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/cadres".into(), "nav.cadres"));
         }
@@ -144,9 +155,13 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
             items.push(("/resumption".into(), "nav.resumption"));
             items.push(("/status-reports".into(), "nav.reports"));
             items.push(("/commitments".into(), "nav.commitments"));
+            items.push(("/projects".into(), "nav.projects"));
+            items.push(("/investment-leads".into(), "nav.investment"));
+            items.push(("/policy-applications".into(), "nav.applications"));
             items.push(("/officers".into(), "nav.officers"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/cadres".into(), "nav.cadres"));
+            items.push(("/imports".into(), "nav.imports"));
         }
         Role::Admin | Role::Leader => {
             items.push(("/dashboard".into(), "nav.dashboard"));
@@ -165,11 +180,16 @@ fn nav_for(actor: &Actor, lang: Lang, path: &str) -> Vec<NavItem> {
             items.push(("/resumption".into(), "nav.resumption"));
             items.push(("/green-list".into(), "nav.green_list"));
             items.push(("/commitments".into(), "nav.commitments"));
+            items.push(("/projects".into(), "nav.projects"));
+            items.push(("/investment-leads".into(), "nav.investment"));
+            items.push(("/policies".into(), "nav.policies"));
+            items.push(("/policy-supervision".into(), "nav.policy_supervision"));
             items.push(("/officers".into(), "nav.officers"));
             items.push(("/enterprises".into(), "nav.enterprises"));
             items.push(("/townships".into(), "nav.townships"));
             items.push(("/departments".into(), "nav.departments"));
             items.push(("/cadres".into(), "nav.cadres"));
+            items.push(("/imports".into(), "nav.imports"));
             if actor.role == Role::Admin {
                 items.push(("/categories".into(), "nav.categories"));
                 items.push(("/users".into(), "nav.users"));

@@ -214,6 +214,7 @@ struct ReportsPage {
     pick_enterprise: bool,
     f: ReportForm,
     errors: FormErrors,
+    export_href: String,
 }
 
 /// The report form as posted: text, so a bad number is a field error.
@@ -283,6 +284,7 @@ async fn reports(s: &AppState, user: &PageUser, lang: Lang, q: &ReportQuery, f: 
         pick_enterprise,
         f,
         errors,
+        export_href: super::exchange::report_export_href(q),
     };
     let mut response = render(&page)?;
     if page.errors.any() {

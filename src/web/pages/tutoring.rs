@@ -71,6 +71,7 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("tutoring.unpaired_priority", "未结对重点对象", "Priority children unpaired"),
     ("tutoring.sessions", "辅导次数", "Sessions"),
     ("tutoring.minutes", "辅导时长（分钟）", "Minutes"),
+    ("tutoring.minutes_unit", "分钟", "minutes"),
     ("tutoring.pairings", "结对", "Pairings"),
     ("tutoring.rules", "指定与禁止", "Pins and bans"),
     ("tutoring.compute", "重新计算最优结对", "Recompute the optimal pairing"),
@@ -468,8 +469,9 @@ async fn pairing_view(
     let role = user.actor.role;
     let may_log = p.status == "accepted" && matches!(role, Role::Volunteer | Role::Admin | Role::Leader | Role::Township);
     let topics = SessionTopic::ALL.iter().map(|t| Choice::new(t.code(), lang.label("topic", t.code()), &f.topic)).collect();
+    let nav = if role == Role::Volunteer { "/tutoring/mine" } else { "/tutoring/pairings" };
     let page = PairingPage {
-        c: chrome(s, user, lang, "/tutoring/pairings").await,
+        c: chrome(s, user, lang, nav).await,
         accepted_at,
         ended,
         sessions: detail.sessions.into_iter().map(|t| session_row(lang, t)).collect(),

@@ -82,6 +82,7 @@ struct ListPage {
     show_departments: bool,
     may_file: bool,
     file_label: &'static str,
+    export_href: String,
 }
 
 fn may_file(role: Role) -> bool {
@@ -165,6 +166,7 @@ pub async fn list_work_orders(
         show_departments,
         may_file: may_file(role),
         file_label: if matches!(role, Role::Enterprise | Role::Officer) { lang.t("orders.new") } else { lang.t("orders.new_staff") },
+        export_href: super::exchange::export_href("work-orders", &params),
     };
     render(&page)
 }
