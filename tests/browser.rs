@@ -399,6 +399,28 @@ async fn dashboard_charts(client: &Client, app: &TestApp) -> Outcome {
     Ok(())
 }
 
+/// Isolation staff record a 38.1 °C reading and the fever alert appears.
+async fn fever_alert(client: &Client, app: &TestApp, person: i64) -> Outcome {
+    log_in(client, app, "isolation").await?;
+    let page = format!("/isolation/persons/{person}");
+    client.goto(&app.url(&page)).await.map_err(|e| format!("open {page}: {e}"))?;
+    type_into(client, "#temperature", "38.1").await?;
+    click(client, "#record").await?;
+    let deadline = Instant::now() + PAGE_WAIT;
+    loop {
+        let alert = text_of(client, "#fever-alert").await.unwrap_or_default();
+        if alert.contains("38.1") {
+            break;
+        }
+        if Instant::now() > deadline {
+            return Err(format!("no fever alert with 38.1 after recording it: {alert:?}"));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    screenshot(client, "fever-alert.png").await?;
+    Ok(())
+}
+
 /// Starts Chromium, runs a scenario with a time limit, and on failure saves a
 /// screenshot of where the browser was before failing the test.
 async fn in_browser<F, Fut>(failure_png: &str, scenario: F)
@@ -483,4 +505,24 @@ async fn a_leader_opens_the_dashboard_and_its_charts_render() {
     }
     let app = TestApp::sqlite().await;
     in_browser("failure-dashboard.png", |client| async move { dashboard_charts(&client, &app).await }).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn isolation_staff_record_a_fever_and_the_alert_appears() {
+    if common::required_or_skip("ZONEDESK_TEST_BROWSER", "browser").is_none() {
+        return;
+    }
+    let app = TestApp::sqlite().await;
+    let token = app.token("isolation").await;
+    let (_, points) = app.get("/api/v1/isolation-points", &token).await;
+    let point = points["items"][0]["id"].as_i64().expect("the demo's isolation point");
+    let (_, persons) = app.get(&format!("/api/v1/isolation-points/{point}/observed-persons?per_page=100"), &token).await;
+    let person = persons["items"]
+        .as_array()
+        .expect("observed persons")
+        .iter()
+        .find(|p| p["released_on"].is_null())
+        .and_then(|p| p["id"].as_i64())
+        .expect("a person under observation");
+    in_browser("failure-fever.png", |client| async move { fever_alert(&client, &app, person).await }).await;
 }
