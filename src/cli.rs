@@ -315,7 +315,7 @@ struct ProgressBar(indicatif::ProgressBar);
 impl ProgressBar {
     fn new() -> ProgressBar {
         let bar = indicatif::ProgressBar::with_draw_target(Some(0), indicatif::ProgressDrawTarget::stderr());
-        let style = indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} 行 {per_sec} 剩余 {eta}")
+        let style = indicatif::ProgressStyle::with_template("{msg} [{bar:30}] {human_pos}/{human_len} 行，剩余 {eta}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
             .progress_chars("=> ");
         bar.set_style(style);

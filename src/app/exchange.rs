@@ -383,7 +383,7 @@ pub async fn template(db: &Db, actor: &Actor, kind: Kind) -> Result<Vec<u8>, App
     let columns: Vec<&Column> = kind.columns().iter().filter(|c| c.import).collect();
     let mut w = XlsxWriter::new();
     let headers: Vec<(&str, f64)> = columns.iter().map(|c| (c.header, c.width)).collect();
-    let sheet = w.add_sheet(kind.label(), &headers).map_err(internal)?;
+    let sheet = w.add_text_sheet(kind.label(), &headers).map_err(internal)?;
     let row: Vec<Cell> = columns.iter().map(|c| Cell::from(example(c))).collect();
     w.push_row(sheet, &row).map_err(internal)?;
     let notes = w.add_sheet("填写说明", &[("列名", 18.0), ("必填", 6.0), ("填写说明", 90.0)]).map_err(internal)?;

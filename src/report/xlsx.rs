@@ -106,12 +106,30 @@ impl XlsxWriter {
     /// # Errors
     /// A name Excel refuses, or no temporary file for the sheet's rows.
     pub fn add_sheet(&mut self, name: &str, columns: &[(&str, f64)]) -> Result<usize, WriteError> {
+        self.add_sheet_as(name, columns, false)
+    }
+
+    /// Adds a sheet whose columns are formatted as text, so that what a user
+    /// types stays as typed: a phone's leading zero, an all-digit credit code
+    /// (an import template).
+    ///
+    /// # Errors
+    /// As `add_sheet`.
+    pub fn add_text_sheet(&mut self, name: &str, columns: &[(&str, f64)]) -> Result<usize, WriteError> {
+        self.add_sheet_as(name, columns, true)
+    }
+
+    fn add_sheet_as(&mut self, name: &str, columns: &[(&str, f64)], text: bool) -> Result<usize, WriteError> {
         let header = self.header.clone();
+        let text_format = Format::new().set_num_format("@");
         let sheet = self.workbook.add_worksheet_with_constant_memory()?;
         sheet.set_name(name)?;
         for (i, (title, width)) in columns.iter().enumerate() {
             let col = col_num(i);
             sheet.set_column_width(col, *width)?;
+            if text {
+                sheet.set_column_format(col, &text_format)?;
+            }
             sheet.write_string_with_format(0, col, *title, &header)?;
         }
         sheet.set_freeze_panes(1, 0)?;
