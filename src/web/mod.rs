@@ -35,6 +35,9 @@ pub struct AppState {
     /// The business clock (shifted to the demo's day in the demo).
     pub clock: Clock,
     pub calendar: Arc<WorkCalendar>,
+    /// Run the escalation sweep once a minute while serving (tests sweep by hand,
+    /// at the moments they choose, so that nothing changes under them).
+    pub background_sweep: bool,
 }
 
 impl AppState {
@@ -46,6 +49,7 @@ impl AppState {
             secure_cookies: false,
             clock: Clock::system(),
             calendar: Arc::new(WorkCalendar::shipped()),
+            background_sweep: true,
         }
     }
 
@@ -78,9 +82,11 @@ pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
 /// The listener fails.
 pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
     let db = state.db.clone();
-    let sweeper = tokio::spawn(sweep_forever(state.clone()));
+    let sweeper = state.background_sweep.then(|| tokio::spawn(sweep_forever(state.clone())));
     let served = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown_signal()).await;
-    sweeper.abort();
+    if let Some(sweeper) = sweeper {
+        sweeper.abort();
+    }
     served?;
     db.close().await;
     Ok(())

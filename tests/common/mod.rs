@@ -151,7 +151,9 @@ impl TestApp {
     async fn start(db: Db, backend: Backend, dir: Option<tempfile::TempDir>, pg_schema: Option<(String, String)>) -> TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = AppState::new(db.clone());
+        let mut state = AppState::new(db.clone());
+        // tests sweep by hand: a background sweep would change counts under them
+        state.background_sweep = false;
         tokio::spawn(async move {
             let _ = web::serve_on(state, listener).await;
         });
