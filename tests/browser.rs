@@ -384,8 +384,9 @@ async fn commitment_and_green_list(client: &Client, app: &TestApp, shop_user: &s
 async fn dashboard_charts(client: &Client, app: &TestApp) -> Outcome {
     log_in(client, app, "leader").await?;
     wait_for_path(client, "the dashboard as the leader's home", |p| p == "/dashboard").await?;
+    // the rates chart covers this month, which a test zone may not have orders in yet: it must be drawn, not full
     for (chart, mark, at_least) in
-        [("#chart-resumption", "path", 2), ("#chart-townships", "rect", 5), ("#chart-orders", "rect", 5), ("#chart-rates", "rect", 3)]
+        [("#chart-resumption", "path", 2), ("#chart-townships", "rect", 5), ("#chart-orders", "rect", 5), ("#chart-rates", "rect", 1)]
     {
         let css = format!("{chart} svg {mark}");
         let found = client.find_all(Locator::Css(&css)).await.map_err(|e| format!("{css}: {e}"))?;
