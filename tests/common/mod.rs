@@ -77,11 +77,15 @@ fn postgres_template(base_url: &str) -> &'static str {
                 let admin = Db::connect(&base_url).await.expect("connect postgres");
                 // templates of earlier runs (cargo runs one test binary at a time)
                 let stale: Vec<String> =
-                    sqlx::query_scalar("SELECT datname FROM pg_database WHERE datname LIKE 'zdtpl\\_%'").fetch_all(admin.pool()).await.unwrap_or_default();
+                    sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'zdtpl\\_%'")
+                        .fetch_all(admin.pool())
+                        .await
+                        .expect("list stale templates");
                 for old in stale {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)")).execute(admin.pool()).await;
                 }
-                let name = format!("zdtpl_{}", std::process::id());
+                // the pid alone can repeat across runs on a fresh machine; the random part cannot
+                let name = format!("zdtpl_{}_{}", std::process::id(), &zonedesk::app::auth::random_secret()[..8].to_lowercase());
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.expect("create the template database");
                 let db = Db::connect(&with_database(&base_url, &name)).await.expect("connect the template");
                 db.migrate().await.expect("migrate the template");
