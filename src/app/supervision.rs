@@ -7,7 +7,7 @@ use crate::domain::Role;
 use crate::domain::workorder::OrderState;
 use crate::error::AppError;
 use crate::store::workorder::{self as repo, OrderFilter, WorkOrder};
-use crate::store::{Page, PageRequest, StoreError};
+use crate::store::{Page, PageRequest, StoreError, schedule};
 
 /// What one sweep did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -48,6 +48,25 @@ pub async fn sweep(cx: &WorkContext) -> Result<SweepReport, AppError> {
     }
     tx.commit().await?;
     Ok(report)
+}
+
+/// Job name of the sweep in the run log.
+pub const SWEEP_JOB: &str = "supervision_sweep";
+
+/// The sweep as serving instances run it: each minute's run goes to exactly one
+/// of the instances on the database (`None` when another has it).
+///
+/// # Errors
+/// A database failure.
+pub async fn scheduled_sweep(cx: &WorkContext) -> Result<Option<SweepReport>, AppError> {
+    let at = cx.now_text();
+    let minute = at.get(..16).unwrap_or(&at);
+    let real_now = time::OffsetDateTime::now_utc();
+    if !schedule::claim(&cx.db, SWEEP_JOB, minute, schedule::runner_id(), &crate::store::timestamp(real_now)).await? {
+        return Ok(None);
+    }
+    schedule::prune(&cx.db, &crate::store::timestamp(real_now - time::Duration::days(7))).await?;
+    sweep(cx).await.map(Some)
 }
 
 /// Escalates one order if it is still overdue and unescalated (another sweep

@@ -55,10 +55,8 @@ pub struct Filed {
 /// `Forbidden` for an enterprise outside the actor's scope or a role that files
 /// nothing; `Validation` naming each bad field.
 pub async fn file_order(cx: &WorkContext, actor: &Actor, input: &OrderInput) -> Result<Filed, AppError> {
-    let mut tx = cx.db.begin_write().await?;
-    let filed = file_in(&mut tx, cx, actor, input).await?;
-    tx.commit().await?;
-    Ok(filed)
+    let (cx, actor, input) = (cx.clone(), actor.clone(), input.clone());
+    cx.db.clone().write(move |tx| Box::pin(async move { file_in(tx, &cx, &actor, &input).await })).await
 }
 
 /// Files an order inside the caller's transaction (a visit files its demands with it).
@@ -335,12 +333,20 @@ pub struct TransitionInput {
 /// transition or a stale version), `Validation` (missing or bad fields).
 pub async fn act(cx: &WorkContext, actor: &Actor, id: i64, input: &TransitionInput) -> Result<WorkOrder, AppError> {
     let action = Action::parse(input.action.trim()).ok_or_else(|| AppError::field("action", format!("未知的操作“{}”", input.action)))?;
-    let mut tx = cx.db.begin_write().await?;
-    let before = repo::find_order(&mut tx, id).await?.ok_or(AppError::NotFound("工单"))?;
-    if !may_read(&mut tx, actor, &before).await? {
+    let (cx, actor, input) = (cx.clone(), actor.clone(), input.clone());
+    cx.db.clone().write(move |tx| Box::pin(async move { act_in(tx, &cx, &actor, id, action, &input).await })).await
+}
+
+/// Takes an action inside the caller's transaction.
+///
+/// # Errors
+/// As `act`.
+pub async fn act_in(tx: &mut AnyConnection, cx: &WorkContext, actor: &Actor, id: i64, action: Action, input: &TransitionInput) -> Result<WorkOrder, AppError> {
+    let before = repo::find_order(tx, id).await?.ok_or(AppError::NotFound("工单"))?;
+    if !may_read(tx, actor, &before).await? {
         return Err(AppError::Forbidden("无权处理该工单"));
     }
-    may_take(&mut tx, actor, &before, action).await?;
+    may_take(tx, actor, &before, action).await?;
     let state = OrderState::parse(&before.state).ok_or_else(|| AppError::Internal(format!("order {id} has state {}", before.state)))?;
     let rating = match action {
         Action::Rate => Some(parse_rating(input.rating.as_deref())?),
@@ -356,19 +362,18 @@ pub async fn act(cx: &WorkContext, actor: &Actor, id: i64, input: &TransitionInp
     }
     let mut after = before.clone();
     after.state = next.code().to_string();
-    let effect = apply(cx, &mut tx, actor, &mut after, action, rating, input).await?;
+    let effect = apply(cx, tx, actor, &mut after, action, rating, input).await?;
     let at = cx.now_text();
-    repo::save_order(&mut tx, &after, &at).await.map_err(|e| AppError::from_store(e, &[], ""))?;
-    repo::insert_event(&mut tx, &event(actor, id, &at, action.code(), Some(state), next, after.department_id, &effect.note)).await?;
+    repo::save_order(tx, &after, &at).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+    repo::insert_event(tx, &event(actor, id, &at, action.code(), Some(state), next, after.department_id, &effect.note)).await?;
     for (users, kind, text) in &effect.notices {
-        repo::notify(&mut tx, users, id, kind, text, &at).await?;
+        repo::notify(tx, users, id, kind, text, &at).await?;
     }
-    let saved = repo::find_order(&mut tx, id).await?.ok_or(AppError::NotFound("工单"))?;
+    let saved = repo::find_order(tx, id).await?.ok_or(AppError::NotFound("工单"))?;
     let mut entry = actor.audit(action.code(), "work_order", Some(id));
     entry.before = snapshot(&before);
     entry.after = snapshot(&saved);
-    audit::append(&mut tx, &entry).await?;
-    tx.commit().await?;
+    audit::append(tx, &entry).await?;
     Ok(saved)
 }
 
