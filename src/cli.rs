@@ -1,5 +1,5 @@
 //! The command line: `demo`, `serve`, `user add`, `import`, `export`, `backup`,
-//! `restore`, `briefing`, `openapi`.
+//! `restore`, `briefing`, `openapi`, `audit verify`, `gen`.
 //! Each command is a function here so that `main.rs` stays a thin shell.
 
 use std::net::SocketAddr;
@@ -43,6 +43,17 @@ pub enum Command {
     Import(ImportArgs),
     /// Export a list to an .xlsx file (or a registry's import template).
     Export(ExportArgs),
+    /// Check the audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Generate a synthetic zone, city or province into an empty database (for performance work).
+    Gen(GenArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain; exit non-zero at the first edited, deleted or reordered entry.
+    Verify(DatabaseArgs),
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +186,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import(args) => run_import(args).await,
         Command::Export(args) => run_export(args).await,
+        Command::Audit(AuditCommand::Verify(args)) => run_audit_verify(&args).await,
+        Command::Gen(args) => run_gen(args).await,
         Command::Openapi => {
             let db = Db::connect("sqlite::memory:").await?;
             println!("{}", serde_json::to_string_pretty(&web::router::openapi(AppState::new(db)))?);
@@ -186,6 +199,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 async fn open(url: &str) -> anyhow::Result<Db> {
     let db = Db::connect(url).await.with_context(|| format!("cannot open the database {}", store::redact(url)))?;
     db.migrate().await.context("cannot migrate the database")?;
+    store::pii::verify_key(&db).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(db)
 }
 
@@ -396,6 +410,25 @@ async fn run_export(args: ExportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `zonedesk audit verify`: OK with the count, or the first break and a failure exit.
+async fn run_audit_verify(args: &DatabaseArgs) -> anyhow::Result<()> {
+    let db = open(&args.database_url).await?;
+    let report = store::audit::verify_chain(&db).await.context("cannot read the audit log")?;
+    db.close().await;
+    let unchained = if report.unchained > 0 { format!("；链首之前另有{}条建链前的旧记录未校验", report.unchained) } else { String::new() };
+    match &report.broken {
+        None => {
+            println!("审计链完整：已校验{}条记录{unchained}", report.verified);
+            println!("链尾哈希：{}", report.head_hash);
+            Ok(())
+        }
+        Some(b) => {
+            println!("已校验{}条记录{unchained}", report.verified);
+            bail!("审计链断裂（{}）：{}", serde_json::to_value(b.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(), b.message)
+        }
+    }
+}
+
 /// The file behind a `sqlite://` URL.
 fn sqlite_path(url: &str) -> anyhow::Result<PathBuf> {
     if store::backend_of(url) != Some(Backend::Sqlite) {
@@ -418,6 +451,10 @@ async fn run_backup(args: &BackupArgs) -> anyhow::Result<()> {
     let db = Db::connect(&args.db.database_url).await?;
     sqlx::query("VACUUM INTO $1").bind(args.file.display().to_string()).execute(db.pool()).await.context("backup failed")?;
     println!("已备份到 {}", args.file.display());
+    if std::env::var_os(store::pii::KEY_ENV).is_none() {
+        let key = store::pii::key_file_of(&sqlite_path(&args.db.database_url)?);
+        println!("注意：身份证号已加密保存，密钥不在备份中（{}）；请另行妥善保管，恢复到其他机器时需要它", key.display());
+    }
     Ok(())
 }
 
@@ -425,6 +462,9 @@ async fn run_backup(args: &BackupArgs) -> anyhow::Result<()> {
 async fn run_restore(args: &BackupArgs) -> anyhow::Result<()> {
     let target = sqlite_path(&args.db.database_url)?;
     verify_backup(&args.file).await?;
+    let backup = Db::open_sqlite_read_only(&args.file).await?;
+    store::pii::check_backup(&backup, &args.db.database_url).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    backup.close().await;
     let staging = PathBuf::from(format!("{}.restoring", target.display()));
     std::fs::copy(&args.file, &staging).with_context(|| format!("cannot copy {}", args.file.display()))?;
     for suffix in ["-wal", "-shm"] {
@@ -453,5 +493,78 @@ async fn verify_backup(file: &Path) -> anyhow::Result<()> {
         bail!("the backup is not a zonedesk database");
     }
     db.close().await;
+    Ok(())
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// zone (1,000 enterprises, 10,000 orders), city (10,000 / 100,000) or province (100,000 / 1,000,000)
+    #[arg(long, value_parser = parse_scale)]
+    pub scale: crate::r#gen::Scale,
+    /// Write SQLite at DIR/zonedesk.db (DIR is created); instead of --database-url.
+    #[arg(long, conflicts_with = "database_url")]
+    pub data: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The same seed (and --as-of) gives the same data.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Password of the generated accounts admin, leader and ent1.
+    #[arg(long, env = "ZONEDESK_GEN_PASSWORD", default_value = "bench", hide_env_values = true)]
+    pub password: String,
+    /// The last day of the history, YYYY-MM-DD, ending at 18:00 (default: the history ends now).
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+fn parse_scale(code: &str) -> Result<crate::r#gen::Scale, String> {
+    // `tiny` (for tests) is accepted but not offered
+    crate::r#gen::Scale::parse(code).ok_or_else(|| format!("未知的规模“{code}”：应为 zone、city 或 province"))
+}
+
+/// `zonedesk gen`: a synthetic data set for performance work, with a progress bar.
+async fn run_gen(args: GenArgs) -> anyhow::Result<()> {
+    let url = match &args.data {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            format!("sqlite://{}", dir.join("zonedesk.db").display())
+        }
+        None => args.db.database_url.clone(),
+    };
+    let db = open(&url).await?;
+    let mut options = crate::r#gen::GenOptions::new(args.scale, args.seed, &args.password);
+    if let Some(day) = &args.as_of {
+        let day = crate::app::clock::parse_date(day).with_context(|| format!("--as-of {day} is not YYYY-MM-DD"))?;
+        options.end = day.with_time(time::macros::time!(18:00)).assume_offset(crate::app::clock::LOCAL).to_offset(time::UtcOffset::UTC);
+    }
+    let started = std::time::Instant::now();
+    let s = crate::r#gen::generate(&db, &options, &ProgressBar::new()).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let states: Vec<String> = crate::domain::workorder::OrderState::ALL.iter().zip(s.by_state).map(|(st, n)| format!("{}{n}", st.label())).collect();
+    println!(
+        "已生成（{}至{}）：{}个乡镇办、{}个职能部门、{}家企业（绿名单{}家）、{}名干部（派驻记录{}条）、{}张工单（{}）、{}条办理记录、{}次走访、{}条复工复产日报；督办{}张，当前超期{}张，退回{}张，不满意重办{}张。用时{:.1}秒",
+        s.first_day,
+        s.last_day,
+        s.townships,
+        s.departments,
+        s.enterprises,
+        s.green_listed,
+        s.cadres,
+        s.officer_assignments,
+        s.orders,
+        states.join("、"),
+        s.events,
+        s.visits,
+        s.reports,
+        s.escalated,
+        s.overdue,
+        s.returned,
+        s.reopened,
+        started.elapsed().as_secs_f64()
+    );
+    println!("数据库：{}", store::redact(&url));
+    println!("账号（密码均为 --password 所设，默认 bench）：");
+    for (username, display_name, role) in &s.accounts {
+        println!("  {username:<7} {}（{display_name}）", crate::web::i18n::Lang::Zh.role(*role));
+    }
     Ok(())
 }

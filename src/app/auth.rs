@@ -1,9 +1,7 @@
 //! Log-in, sessions and tokens, password hashing (argon2id) and the throttle on
 //! repeated failed log-ins.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
@@ -11,14 +9,15 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::Actor;
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::store::users::{self, SessionKind, User};
-use crate::store::{self, Db};
+use crate::store::{self, Db, audit};
 
 /// How long a browser session lives.
 pub const COOKIE_SESSION_HOURS: i64 = 12;
-/// How long an API token lives.
-pub const BEARER_TOKEN_DAYS: i64 = 7;
+/// How long an API token lives; a script that runs longer logs in again.
+pub const BEARER_TOKEN_HOURS: i64 = 12;
 
 /// Hashes a password with argon2id and a random salt.
 ///
@@ -35,51 +34,67 @@ fn verify_password(password: &str, hash: &str) -> bool {
 
 /// Counts failed log-ins per user name within a window and refuses further
 /// attempts once the limit is reached, until the window passes.
-#[derive(Debug)]
+///
+/// The counters live in the database (`login_throttle`), so that every server
+/// on one database counts the same failures; this holds only the limits.
+#[derive(Debug, Clone, Copy)]
 pub struct LoginThrottle {
     limit: u32,
     window: Duration,
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 impl Default for LoginThrottle {
     fn default() -> Self {
-        LoginThrottle::new(5, Duration::from_secs(15 * 60))
+        LoginThrottle::new(LOGIN_FAILURE_LIMIT, Duration::from_secs(LOGIN_WINDOW_SECS))
     }
 }
 
+/// Failed log-ins allowed per user name within the window.
+pub const LOGIN_FAILURE_LIMIT: u32 = 5;
+/// The throttle's window: the lock-out ends this long after the window's first failure.
+pub const LOGIN_WINDOW_SECS: u64 = 15 * 60;
+
 impl LoginThrottle {
     pub fn new(limit: u32, window: Duration) -> Self {
-        LoginThrottle { limit, window, failures: Mutex::new(HashMap::new()) }
+        LoginThrottle { limit, window }
     }
 
+    fn window(&self) -> time::Duration {
+        time::Duration::try_from(self.window).unwrap_or(time::Duration::MINUTE)
+    }
+
+    /// Counts an attempt for `key` before the password is checked, so that
+    /// parallel guesses cannot all pass a check made before any is counted.
+    ///
     /// # Errors
-    /// `TooManyRequests` while `key` is locked out.
-    pub fn check(&self, key: &str) -> Result<(), AppError> {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((count, since)) = failures.get(key).copied() {
-            let elapsed = since.elapsed();
-            if elapsed >= self.window {
-                failures.remove(key);
-            } else if count >= self.limit {
-                return Err(AppError::TooManyRequests { retry_after_secs: (self.window - elapsed).as_secs().max(1) });
-            }
+    /// `TooManyRequests` when this attempt is over the limit.
+    pub async fn attempt(&self, db: &Db, key: &str) -> Result<(), AppError> {
+        let now = time::OffsetDateTime::now_utc();
+        let (failures, since) = users::count_login_attempt(db, key, &store::timestamp(now), &store::timestamp(now - self.window())).await?;
+        if failures > i64::from(self.limit) {
+            let since = time::OffsetDateTime::parse(&since, &time::format_description::well_known::Rfc3339).unwrap_or(now);
+            let left = (since + self.window() - now).whole_seconds();
+            return Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(left).unwrap_or(0).max(1) });
         }
         Ok(())
     }
 
-    fn record_failure(&self, key: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if failures.len() > 100_000 {
-            let window = self.window;
-            failures.retain(|_, (_, since)| since.elapsed() < window);
-        }
-        let entry = failures.entry(key.to_string()).or_insert((0, Instant::now()));
-        entry.0 += 1;
+    /// Forgets `key`'s failures (after a successful log-in).
+    ///
+    /// # Errors
+    /// Only a database failure.
+    pub async fn clear(&self, db: &Db, key: &str) -> Result<(), AppError> {
+        users::clear_login_attempts(db, key).await?;
+        Ok(())
     }
 
-    fn clear(&self, key: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    /// Deletes counters whose window has passed.
+    ///
+    /// # Errors
+    /// Only a database failure.
+    pub async fn purge(&self, db: &Db) -> Result<u64, AppError> {
+        let cutoff = store::timestamp(time::OffsetDateTime::now_utc() - self.window());
+        Ok(users::purge_login_attempts(db, &cutoff).await?)
     }
 }
 
@@ -89,6 +104,8 @@ pub struct NewSession {
     pub token: String,
     pub csrf_token: String,
     pub actor: Actor,
+    /// when the session or token stops working (ISO-8601 UTC)
+    pub expires_at: String,
 }
 
 /// Checks a user name and password and opens a session of the given kind.
@@ -96,8 +113,9 @@ pub struct NewSession {
 /// # Errors
 /// `TooManyRequests` after repeated failures, `Unauthorized` for wrong or disabled credentials.
 pub async fn log_in(db: &Db, throttle: &LoginThrottle, username: &str, password: &str, kind: SessionKind) -> Result<NewSession, AppError> {
-    let key = username.trim().to_lowercase();
-    throttle.check(&key)?;
+    // no user name is longer than 32 characters: a longer one cannot grow the table
+    let key: String = username.trim().to_lowercase().chars().take(64).collect();
+    throttle.attempt(db, &key).await?;
     let user = users::find_user_by_username(db, username.trim()).await?;
     let valid = match &user {
         Some(u) => verify_password(password, &u.password_hash) && u.disabled_at.is_none(),
@@ -108,19 +126,19 @@ pub async fn log_in(db: &Db, throttle: &LoginThrottle, username: &str, password:
         }
     };
     let Some(user) = user.filter(|_| valid) else {
-        throttle.record_failure(&key);
+        // the attempt is already counted
         return Err(AppError::Unauthorized("用户名或密码错误"));
     };
-    throttle.clear(&key);
+    throttle.clear(db, &key).await?;
     let lifetime = match kind {
         SessionKind::Cookie => time::Duration::hours(COOKIE_SESSION_HOURS),
-        SessionKind::Bearer => time::Duration::days(BEARER_TOKEN_DAYS),
+        SessionKind::Bearer => time::Duration::hours(BEARER_TOKEN_HOURS),
     };
     let token = random_secret();
     let csrf_token = random_secret();
     let expires_at = store::timestamp(time::OffsetDateTime::now_utc() + lifetime);
     users::insert_session(db, &hash_secret(&token), user.id, kind, &csrf_token, &expires_at).await?;
-    Ok(NewSession { token, csrf_token, actor: actor_of(&user) })
+    Ok(NewSession { token, csrf_token, actor: actor_of(&user), expires_at })
 }
 
 /// The actor behind a session secret, with the session's CSRF token.
@@ -147,6 +165,23 @@ pub async fn authenticate(db: &Db, token: &str, kind: SessionKind) -> Result<(Ac
         return Err(GONE);
     }
     Ok((actor_of(&user), session.csrf_token))
+}
+
+/// Ends every session and API token of a user at once (admin only), e.g. when
+/// a token may have leaked; the account itself stays usable.
+///
+/// # Errors
+/// `Forbidden`, `NotFound` for an unknown user.
+pub async fn revoke_user_sessions(db: &Db, actor: &Actor, user_id: i64) -> Result<u64, AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut tx = db.begin_write().await?;
+    users::find_user(&mut tx, user_id).await?.ok_or(AppError::NotFound("用户"))?;
+    let revoked = users::delete_user_sessions(&mut tx, user_id).await?;
+    let mut entry = actor.audit("revoke_sessions", "user", Some(user_id));
+    entry.after = Some(serde_json::json!({ "sessions_revoked": revoked }));
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(revoked)
 }
 
 /// Ends a session on the server, so its secret is worthless from now on.
@@ -205,19 +240,6 @@ mod tests {
     #[test]
     fn the_dummy_hash_is_well_formed() {
         assert!(PasswordHash::new(DUMMY_HASH).is_ok());
-    }
-
-    #[test]
-    fn the_throttle_locks_after_the_limit_and_clears_on_success() {
-        let t = LoginThrottle::new(3, Duration::from_secs(60));
-        for _ in 0..3 {
-            t.check("hengfeng").unwrap();
-            t.record_failure("hengfeng");
-        }
-        assert!(matches!(t.check("hengfeng"), Err(AppError::TooManyRequests { .. })));
-        assert!(t.check("xuehui").is_ok());
-        t.clear("hengfeng");
-        assert!(t.check("hengfeng").is_ok());
     }
 
     #[test]

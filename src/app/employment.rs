@@ -8,6 +8,13 @@
 //! placements into them, with the workers' names masked — members' names are
 //! personal data that only staff read; an officer the postings of the
 //! enterprises it serves.
+//!
+//! Resident ID numbers (of members and passengers) are stored encrypted with a
+//! blind index (`store::pii`). They are shown in clear only on a single record
+//! (a household, a batch) and only to the township's task force that keeps it
+//! and the admin; the leader reads them masked, and no list or export carries
+//! them in clear (docs/reliability.md, "Personal information"). Reading a
+//! batch's passengers — their boarding health checks — is audited.
 
 use serde::{Deserialize, Serialize};
 use sqlx::AnyConnection;
@@ -16,6 +23,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::clock::{WorkContext, date_text, parse_date};
 use super::{Actor, snapshot};
 use crate::domain::employment::{self as rules, EmploymentStatus, HealthCode, MemberFacts, OpenPosting, PostingStatus, Temperature};
+use crate::domain::id_number::{IdNumber, is_masked_id_number, mask_id_number};
 use crate::domain::registry::{optional_text, required_text};
 use crate::domain::{FieldError, Role};
 use crate::error::AppError;
@@ -23,6 +31,7 @@ use crate::store::employment::{
     self as repo, Household, HouseholdFilter, JobPosting, Member, MemberFields, NewPassenger, NewPlacement, Passenger, Placement, PlacementFilter,
     PostingFields, PostingFilter, TransportBatch, WelfareFields, WelfarePost,
 };
+use crate::store::pii::Sealed;
 use crate::store::registry as reg;
 use crate::store::{Db, Page, PageRequest, audit};
 
@@ -71,6 +80,54 @@ fn may_manage(actor: &Actor, township_id: i64) -> Result<(), AppError> {
         Role::Township => Err(AppError::Forbidden("只能处理本乡镇办的贫困户和就业数据")),
         _ => Err(AppError::Forbidden("您的角色无权处理贫困户和就业数据")),
     }
+}
+
+/// Whether the actor sees ID numbers in clear on a single household or batch
+/// (whose row scope is checked before): the township's task force that keeps
+/// the record, and the admin. The leader oversees with masked numbers.
+fn sees_id_numbers(actor: &Actor) -> bool {
+    matches!(actor.role, Role::Admin | Role::Township)
+}
+
+/// An ID number as a form or JSON gives it: left out (keep what is stored),
+/// emptied, sent back as it was shown masked, or a number.
+enum IdEntry {
+    Unchanged,
+    Cleared,
+    Masked(String),
+    Number(IdNumber),
+}
+
+fn check_id_number(field: &'static str, text: Option<&str>, errors: &mut Vec<FieldError>) -> IdEntry {
+    match text.map(str::trim) {
+        None => IdEntry::Unchanged,
+        Some("") => IdEntry::Cleared,
+        Some(t) if is_masked_id_number(t) => IdEntry::Masked(t.to_string()),
+        Some(t) => match IdNumber::parse(t) {
+            Ok(id) => IdEntry::Number(id),
+            Err(e) => {
+                errors.push(FieldError::new(field, e.to_string()));
+                IdEntry::Cleared
+            }
+        },
+    }
+}
+
+const MASKED_ID_NUMBER: &str = "身份证号已脱敏（只显示前4位和后4位），请填写完整的18位号码";
+
+fn seal(db: &Db, id: Option<&IdNumber>) -> Result<Option<Sealed>, AppError> {
+    match id {
+        Some(id) => Ok(Some(db.pii()?.seal_id_number(id))),
+        None => Ok(None),
+    }
+}
+
+/// Shows the members' ID numbers in clear or masked.
+fn present_members(db: &Db, members: &mut [Member], clear: bool) -> Result<(), AppError> {
+    for m in members {
+        m.id_number = db.present_id_number(m.id_number_enc.as_deref(), clear)?;
+    }
+    Ok(())
 }
 
 // ---- job postings ---------------------------------------------------------------
@@ -263,7 +320,7 @@ pub async fn set_posting_status(db: &Db, actor: &Actor, id: i64, input: &Posting
 // ---- households -----------------------------------------------------------------
 
 /// A member as a form or JSON gives it.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Clone, Default, Deserialize, ToSchema)]
 pub struct MemberInput {
     pub name: String,
     /// 户主, 配偶, 子女 …
@@ -276,7 +333,12 @@ pub struct MemberInput {
     /// where the member works
     #[serde(default)]
     pub employment_note: String,
+    /// 居民身份证号 (18 characters, GB 11643). Left out of an update: kept as
+    /// stored; empty: removed; sent back masked as it was shown: kept.
+    pub id_number: Option<String>,
 }
+
+crate::debug_without_pii!(MemberInput { labour_capable, employment });
 
 struct CheckedMember {
     name: String,
@@ -284,18 +346,37 @@ struct CheckedMember {
     labour_capable: bool,
     employment: EmploymentStatus,
     employment_note: String,
+    id_number: IdEntry,
 }
 
 impl CheckedMember {
-    fn fields(&self) -> MemberFields<'_> {
+    fn fields<'a>(&'a self, id_number: Option<&'a Sealed>) -> MemberFields<'a> {
         MemberFields {
             name: &self.name,
             relation: &self.relation,
             labour_capable: self.labour_capable,
             employment: self.employment.code(),
             employment_note: &self.employment_note,
+            id_number,
         }
     }
+
+    /// The number of a new member: a masked one cannot be stored.
+    fn new_id_number(&self, field: &'static str, errors: &mut Vec<FieldError>) -> Option<&IdNumber> {
+        match &self.id_number {
+            IdEntry::Number(id) => Some(id),
+            IdEntry::Masked(_) => {
+                errors.push(FieldError::new(field, MASKED_ID_NUMBER));
+                None
+            }
+            IdEntry::Unchanged | IdEntry::Cleared => None,
+        }
+    }
+}
+
+/// The unique index on members' ID numbers, as a field error.
+fn taken_id_number(field: &'static str) -> [(&'static str, &'static str, &'static str); 1] {
+    [("id_number", field, "该身份证号已登记为其他贫困户（或本户）的成员")]
 }
 
 fn check_member(m: &MemberInput, errors: &mut Vec<FieldError>, prefix: bool) -> CheckedMember {
@@ -311,7 +392,8 @@ fn check_member(m: &MemberInput, errors: &mut Vec<FieldError>, prefix: bool) -> 
         }),
         None => EmploymentStatus::Unemployed,
     };
-    CheckedMember { name, relation, labour_capable: m.labour_capable, employment, employment_note }
+    let id_number = check_id_number(f("id_number", "members.id_number"), m.id_number.as_deref(), errors);
+    CheckedMember { name, relation, labour_capable: m.labour_capable, employment, employment_note, id_number }
 }
 
 /// A poor household as a form or JSON gives it.
@@ -363,6 +445,11 @@ pub async fn create_households(db: &Db, actor: &Actor, inputs: &[HouseholdInput]
             errors.push(FieldError::new("members", format!("家庭成员最多{MAX_MEMBERS}人")));
         }
         let members: Vec<CheckedMember> = input.members.iter().take(MAX_MEMBERS).map(|m| check_member(m, &mut errors, true)).collect();
+        let mut sealed = Vec::with_capacity(members.len());
+        for m in &members {
+            let id = m.new_id_number("members.id_number", &mut errors);
+            sealed.push(seal(db, id)?);
+        }
         let township_id = match (input.township_id, actor.role) {
             (Some(t), _) => Some(t),
             (None, Role::Township) => actor.township_id,
@@ -378,8 +465,8 @@ pub async fn create_households(db: &Db, actor: &Actor, inputs: &[HouseholdInput]
         let id = repo::insert_household(&mut tx, &head, township_id, &village, &address, &notes, actor_id(actor), &at)
             .await
             .map_err(|e| AppError::from_store(e, &[], ""))?;
-        for m in &members {
-            repo::insert_member(&mut tx, id, &m.fields(), &at).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+        for (m, sealed) in members.iter().zip(&sealed) {
+            repo::insert_member(&mut tx, id, &m.fields(sealed.as_ref()), &at).await.map_err(|e| AppError::from_store(e, &taken_id_number("members.id_number"), ""))?;
         }
         let mut entry = actor.audit("create", "poor_household", Some(id));
         entry.after = Some(serde_json::json!({"township_id": township_id, "village": village, "members": members.len()}));
@@ -390,10 +477,17 @@ pub async fn create_households(db: &Db, actor: &Actor, inputs: &[HouseholdInput]
     Ok(ids)
 }
 
+/// A whole ID number in `q` finds the household of the member with it (by its
+/// blind index; the number itself is never compared or stored in a query).
+///
 /// # Errors
 /// `Forbidden` for roles without households, or another township's.
 pub async fn list_households(db: &Db, actor: &Actor, mut filter: HouseholdFilter, page: &PageRequest) -> Result<Page<Household>, AppError> {
     filter.township_id = township_scope(actor, filter.township_id, "您的角色无权查看贫困户信息")?;
+    if let Some(id) = filter.q.as_deref().and_then(|q| IdNumber::parse(q).ok()) {
+        filter.id_number_idx = Some(db.pii()?.id_number_index(&id));
+        filter.q = None;
+    }
     Ok(repo::list_households(db, &filter, page).await?)
 }
 
@@ -422,8 +516,9 @@ async fn household_in_scope(conn: &mut AnyConnection, actor: &Actor, id: i64) ->
 pub async fn get_household(db: &Db, actor: &Actor, id: i64) -> Result<HouseholdDetail, AppError> {
     let mut conn = db.pool().acquire().await?;
     let household = household_in_scope(&mut conn, actor, id).await?;
-    let members = repo::members_of(&mut conn, &[id]).await?;
+    let mut members = repo::members_of(&mut conn, &[id]).await?;
     drop(conn);
+    present_members(db, &mut members, sees_id_numbers(actor))?;
     let filter = PlacementFilter { household_id: Some(id), ..PlacementFilter::default() };
     let placements = repo::list_placements(db, &filter, &PageRequest { page: Some(1), per_page: Some(PageRequest::MAX_PER_PAGE) }).await?.items;
     let gap = rules::is_gap(&facts(&members));
@@ -450,8 +545,16 @@ pub async fn add_member(db: &Db, actor: &Actor, household_id: i64, input: &Membe
     if repo::members_of(&mut tx, &[household_id]).await?.len() >= MAX_MEMBERS {
         return Err(AppError::field("name", format!("家庭成员最多{MAX_MEMBERS}人")));
     }
-    let id = repo::insert_member(&mut tx, household_id, &checked.fields(), &crate::store::now()).await.map_err(|e| AppError::from_store(e, &[], ""))?;
-    let member = repo::find_member(&mut tx, id).await?.ok_or(AppError::NotFound("家庭成员"))?;
+    let id_number = checked.new_id_number("id_number", &mut errors);
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let sealed = seal(db, id_number)?;
+    let id = repo::insert_member(&mut tx, household_id, &checked.fields(sealed.as_ref()), &crate::store::now())
+        .await
+        .map_err(|e| AppError::from_store(e, &taken_id_number("id_number"), ""))?;
+    let mut member = repo::find_member(&mut tx, id).await?.ok_or(AppError::NotFound("家庭成员"))?;
+    present_members(db, std::slice::from_mut(&mut member), sees_id_numbers(actor))?;
     let mut entry = actor.audit("create", "household_member", Some(id));
     entry.after = Some(serde_json::json!({"household_id": household_id, "labour_capable": member.labour_capable, "employment": member.employment}));
     audit::append(&mut tx, &entry).await?;
@@ -485,11 +588,26 @@ pub async fn update_member(db: &Db, actor: &Actor, member_id: i64, input: &Membe
     if checked.employment == EmploymentStatus::Unemployed && current_placement(&mut tx, member_id).await?.is_some() {
         return Err(AppError::Conflict { code: "placed", message: "该成员有在岗的就业安置，请先结束安置".into(), field: Some("employment") });
     }
-    repo::update_member(&mut tx, member_id, input.version, &checked.fields(), &crate::store::now()).await.map_err(|e| AppError::from_store(e, &[], ""))?;
-    let after = repo::find_member(&mut tx, member_id).await?.ok_or(AppError::NotFound("家庭成员"))?;
+    let stored = db.present_id_number(before.id_number_enc.as_deref(), true)?;
+    let id_number = match &checked.id_number {
+        IdEntry::Number(id) => Some(id.clone()),
+        IdEntry::Cleared => None,
+        // a masked number sent back as it was shown keeps the stored one
+        IdEntry::Masked(shown) if !stored.is_empty() && *shown == mask_id_number(&stored) => IdNumber::parse(&stored).ok(),
+        IdEntry::Masked(_) => return Err(AppError::field("id_number", MASKED_ID_NUMBER)),
+        IdEntry::Unchanged => IdNumber::parse(&stored).ok(),
+    };
+    let sealed = seal(db, id_number.as_ref())?;
+    repo::update_member(&mut tx, member_id, input.version, &checked.fields(sealed.as_ref()), &crate::store::now())
+        .await
+        .map_err(|e| AppError::from_store(e, &taken_id_number("id_number"), ""))?;
+    let mut after = repo::find_member(&mut tx, member_id).await?.ok_or(AppError::NotFound("家庭成员"))?;
+    present_members(db, std::slice::from_mut(&mut after), sees_id_numbers(actor))?;
     let mut entry = actor.audit("update", "household_member", Some(member_id));
+    // whether the ID number changed, never the number
+    let id_changed = stored != id_number.as_ref().map_or("", IdNumber::as_str);
     entry.before = Some(serde_json::json!({"labour_capable": before.labour_capable, "employment": before.employment}));
-    entry.after = Some(serde_json::json!({"labour_capable": after.labour_capable, "employment": after.employment}));
+    entry.after = Some(serde_json::json!({"labour_capable": after.labour_capable, "employment": after.employment, "id_number_changed": id_changed}));
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(after)
@@ -905,7 +1023,7 @@ pub async fn gaps(db: &Db, actor: &Actor, q: &GapQuery) -> Result<Page<Gap>, App
 // ---- point-to-point transport --------------------------------------------------------
 
 /// A passenger as a form or JSON gives it.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Clone, Default, Deserialize, ToSchema)]
 pub struct PassengerInput {
     pub name: String,
     /// the household member, when the passenger is one
@@ -917,7 +1035,12 @@ pub struct PassengerInput {
     pub temperature: f64,
     /// green, yellow, red
     pub health_code: String,
+    /// 居民身份证号 (18 characters, GB 11643), optional
+    #[serde(default)]
+    pub id_number: String,
 }
+
+crate::debug_without_pii!(PassengerInput { member_id });
 
 /// A transport batch as a form or JSON gives it.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
@@ -971,8 +1094,16 @@ pub async fn create_batch(cx: &WorkContext, actor: &Actor, input: &BatchInput) -
         if code.is_none() {
             errors.push(FieldError::new("passengers.health_code", "健康码应为绿码（green）、黄码（yellow）或红码（red）"));
         }
+        let id_number = match check_id_number("passengers.id_number", Some(&p.id_number), &mut errors) {
+            IdEntry::Number(id) => seal(&cx.db, Some(&id))?,
+            IdEntry::Masked(_) => {
+                errors.push(FieldError::new("passengers.id_number", MASKED_ID_NUMBER));
+                None
+            }
+            IdEntry::Unchanged | IdEntry::Cleared => None,
+        };
         if let (Some(t), Some(c)) = (temperature, code) {
-            passengers.push((name, p.member_id, destination, t, c));
+            passengers.push((name, p.member_id, destination, t, c, id_number));
         }
     }
     let township_id = input.township_id.or(if actor.role == Role::Township { actor.township_id } else { None });
@@ -998,7 +1129,7 @@ pub async fn create_batch(cx: &WorkContext, actor: &Actor, input: &BatchInput) -
     let id = repo::insert_batch(&mut tx, township_id, &route, &vehicle, &date_text(day), &escort, actor_id(actor), &at)
         .await
         .map_err(|e| AppError::from_store(e, &[], ""))?;
-    for (name, member_id, destination, temperature, code) in &passengers {
+    for (name, member_id, destination, temperature, code, id_number) in &passengers {
         let new = NewPassenger {
             member_id: *member_id,
             name,
@@ -1006,6 +1137,7 @@ pub async fn create_batch(cx: &WorkContext, actor: &Actor, input: &BatchInput) -
             temperature_tenths: temperature.tenths(),
             health_code: code.code(),
             passed: rules::passes_health_check(*temperature, *code),
+            id_number: id_number.as_ref(),
         };
         repo::insert_passenger(&mut tx, id, &new).await.map_err(|e| AppError::from_store(e, &[], ""))?;
     }
@@ -1014,9 +1146,17 @@ pub async fn create_batch(cx: &WorkContext, actor: &Actor, input: &BatchInput) -
     entry.after = Some(serde_json::json!({"route": batch.route, "vehicle": batch.vehicle, "departs_on": batch.departs_on,
         "passengers": batch.passengers, "boarded": batch.boarded}));
     audit::append(&mut tx, &entry).await?;
-    let passengers = repo::passengers_of(&mut tx, id).await?;
+    let mut passengers = repo::passengers_of(&mut tx, id).await?;
     tx.commit().await?;
+    present_passengers(&cx.db, &mut passengers, sees_id_numbers(actor))?;
     Ok(BatchDetail { batch, passengers })
+}
+
+fn present_passengers(db: &Db, passengers: &mut [Passenger], clear: bool) -> Result<(), AppError> {
+    for p in passengers {
+        p.id_number = db.present_id_number(p.id_number_enc.as_deref(), clear)?;
+    }
+    Ok(())
 }
 
 /// # Errors
@@ -1026,12 +1166,20 @@ pub async fn list_batches(db: &Db, actor: &Actor, township_id: Option<i64>, page
     Ok(repo::list_batches(db, township, page).await?)
 }
 
+/// A batch with its passengers' boarding health checks (temperature, health
+/// code): health data, so the read is audited, naming the passengers.
+///
 /// # Errors
 /// `NotFound`, `Forbidden` outside the actor's township.
 pub async fn get_batch(db: &Db, actor: &Actor, id: i64) -> Result<BatchDetail, AppError> {
-    let mut conn = db.pool().acquire().await?;
-    let batch = repo::find_batch(&mut conn, id).await?.ok_or(AppError::NotFound("运输批次"))?;
+    let mut tx = db.begin_write().await?;
+    let batch = repo::find_batch(&mut tx, id).await?.ok_or(AppError::NotFound("运输批次"))?;
     may_manage(actor, batch.township_id).map_err(|_| AppError::Forbidden("无权查看该运输批次"))?;
-    let passengers = repo::passengers_of(&mut conn, id).await?;
+    let mut passengers = repo::passengers_of(&mut tx, id).await?;
+    let mut entry = actor.audit("read", "transport_batch", Some(id));
+    entry.after = Some(serde_json::json!({"passengers": passengers.iter().map(|p| p.id).collect::<Vec<_>>()}));
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    present_passengers(db, &mut passengers, sees_id_numbers(actor))?;
     Ok(BatchDetail { batch, passengers })
 }

@@ -342,7 +342,26 @@ pub async fn export(cx: &WorkContext, actor: &Actor, filter: ExportFilter, max_r
     let writer = out.writer;
     let bytes = tokio::task::spawn_blocking(move || writer.into_bytes()).await.map_err(internal)?.map_err(internal)?;
     progress.finish();
+    audit_export(cx, actor, kind, rows).await?;
     Ok(ExportFile { kind, rows, bytes })
+}
+
+/// Records an export of personal information (who took which list, how many
+/// rows, whether phones went out in clear); other lists are not audited.
+async fn audit_export(cx: &WorkContext, actor: &Actor, kind: Kind, rows: usize) -> Result<(), AppError> {
+    let entity = match kind {
+        Kind::Households => "poor_household",
+        Kind::Volunteers => "volunteer",
+        Kind::Children => "child",
+        _ => return Ok(()),
+    };
+    let mut tx = cx.db.begin_write().await?;
+    let mut entry = actor.audit("export", entity, None);
+    let phones_in_clear = actor.role == Role::Admin && kind != Kind::Households;
+    entry.after = Some(serde_json::json!({"rows": rows, "phones_in_clear": phones_in_clear}));
+    crate::store::audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 // ---- templates ------------------------------------------------------------------

@@ -6,6 +6,13 @@
 //! role bound to it), the leader and the admin see anything of it, and every
 //! read of observed persons is written to the audit log, as every write is.
 //! The leader reads; the point's staff and the admin write.
+//!
+//! What each sees in clear (docs/reliability.md, "Personal information"): the
+//! point's staff see the phones of their own point's persons and colleagues
+//! everywhere (they call them twice a day), and ID numbers on one person's
+//! record; the admin sees phones and ID numbers on one record only; the leader
+//! oversees with both masked. ID numbers are stored encrypted (`store::pii`);
+//! audit entries never hold a phone or an ID number in clear.
 
 use std::collections::HashMap;
 
@@ -15,6 +22,7 @@ use utoipa::ToSchema;
 
 use super::clock::{WorkContext, date_text, parse_date};
 use super::{Actor, snapshot};
+use crate::domain::id_number::{IdNumber, is_masked_id_number, mask_phone};
 use crate::domain::isolation::{self as rules, DEFAULT_OBSERVATION_DAYS, Gender, PersonSource, RosterRules, RosterStaff, Slot, StaffGroup, Temperature};
 use crate::domain::registry::{optional_phone, optional_text, required_text};
 use crate::domain::{FieldError, Role};
@@ -62,6 +70,55 @@ async fn write_access(conn: &mut AnyConnection, actor: &Actor, point_id: i64) ->
         return Err(AppError::Forbidden("领导可查看观察点信息，录入由观察点工作人员负责"));
     }
     access_of(conn, actor).await?.check(point_id)
+}
+
+/// Where a record is shown: in a list (or the desk), or as itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    List,
+    Record,
+}
+
+/// Shows a person's phone and ID number as the actor may see them (its access
+/// to the point is checked before).
+fn present_person(db: &Db, actor: &Actor, view: View, p: &mut ObservedPerson) -> Result<(), AppError> {
+    let staff_or_admin = matches!(actor.role, Role::Isolation | Role::Admin);
+    let phone_in_clear = match view {
+        View::List => actor.role == Role::Isolation,
+        View::Record => staff_or_admin,
+    };
+    if !phone_in_clear {
+        p.phone = mask_phone(&p.phone);
+    }
+    p.id_number = db.present_id_number(p.id_number_enc.as_deref(), view == View::Record && staff_or_admin)?;
+    Ok(())
+}
+
+fn present_persons(db: &Db, actor: &Actor, view: View, persons: &mut [ObservedPerson]) -> Result<(), AppError> {
+    persons.iter_mut().try_for_each(|p| present_person(db, actor, view, p))
+}
+
+/// A person as the audit log keeps it: phone masked, no ID number.
+fn audit_view(p: &ObservedPerson) -> Option<serde_json::Value> {
+    let mut p = p.clone();
+    p.phone = mask_phone(&p.phone);
+    p.id_number = String::new();
+    snapshot(&p)
+}
+
+/// Staff phones: in clear for the point's own staff and the admin.
+fn present_staff(actor: &Actor, staff: &mut [Staff]) {
+    if !matches!(actor.role, Role::Isolation | Role::Admin) {
+        for s in staff {
+            s.phone = mask_phone(&s.phone);
+        }
+    }
+}
+
+fn staff_audit_view(s: &Staff) -> Option<serde_json::Value> {
+    let mut s = s.clone();
+    s.phone = mask_phone(&s.phone);
+    snapshot(&s)
 }
 
 fn by(actor: &Actor) -> Option<i64> {
@@ -218,7 +275,7 @@ pub async fn create_room(cx: &WorkContext, actor: &Actor, point_id: i64, input: 
 // ---- observed persons --------------------------------------------------------
 
 /// A person checking in, as a form or JSON gives it.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Clone, Default, Deserialize, ToSchema)]
 pub struct PersonInput {
     pub name: String,
     /// male, female
@@ -227,6 +284,9 @@ pub struct PersonInput {
     pub age: Option<i64>,
     #[serde(default)]
     pub phone: String,
+    /// 居民身份证号 (18 characters, GB 11643), optional; stored encrypted
+    #[serde(default)]
+    pub id_number: String,
     /// hubei 湖北返回, overseas 境外入境, close_contact 密切接触者, key_area 其他重点地区返回, other
     #[serde(default)]
     pub source: String,
@@ -241,6 +301,8 @@ pub struct PersonInput {
     pub observation_days: Option<i64>,
 }
 
+crate::debug_without_pii!(PersonInput { room_id, checked_in_on });
+
 /// Checks a person in: the observation ends `observation_days` after check-in.
 ///
 /// # Errors
@@ -249,6 +311,14 @@ pub async fn check_in(cx: &WorkContext, actor: &Actor, point_id: i64, input: &Pe
     let mut errors = Vec::new();
     let name = take(required_text("name", "姓名", &input.name, 50), &mut errors);
     let phone = take(optional_phone("phone", &input.phone), &mut errors);
+    let id_number = match input.id_number.trim() {
+        "" => None,
+        t if is_masked_id_number(t) => {
+            errors.push(FieldError::new("id_number", "身份证号已脱敏（只显示前4位和后4位），请填写完整的18位号码"));
+            None
+        }
+        t => IdNumber::parse(t).map_err(|e| errors.push(FieldError::new("id_number", e.to_string()))).ok(),
+    };
     let origin = take(optional_text("origin", "来源地", &input.origin, 100), &mut errors);
     let gender = Gender::parse(input.gender.trim());
     if gender.is_none() {
@@ -288,6 +358,10 @@ pub async fn check_in(cx: &WorkContext, actor: &Actor, point_id: i64, input: &Pe
     }
     let end = rules::observation_end(checked_in, input.observation_days.unwrap_or(point.observation_days));
     let at = cx.now_text();
+    let sealed = match &id_number {
+        Some(id) => Some(cx.db.pii()?.seal_id_number(id)),
+        None => None,
+    };
     let new = NewPerson {
         point_id,
         room_id: input.room_id,
@@ -295,6 +369,7 @@ pub async fn check_in(cx: &WorkContext, actor: &Actor, point_id: i64, input: &Pe
         gender: gender.code(),
         age: input.age,
         phone: &phone,
+        id_number: sealed.as_ref(),
         source: source.code(),
         origin: &origin,
         checked_in_on: &date_text(checked_in),
@@ -303,11 +378,12 @@ pub async fn check_in(cx: &WorkContext, actor: &Actor, point_id: i64, input: &Pe
         at: &at,
     };
     let id = repo::insert_person(&mut tx, &new).await.map_err(|e| AppError::from_store(e, &[], ""))?;
-    let person = repo::find_person(&mut tx, id).await?.ok_or(AppError::NotFound("留观人员"))?;
+    let mut person = repo::find_person(&mut tx, id).await?.ok_or(AppError::NotFound("留观人员"))?;
     let mut entry = actor.audit("create", "observed_person", Some(id));
-    entry.after = snapshot(&person);
+    entry.after = audit_view(&person);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
+    present_person(&cx.db, actor, View::Record, &mut person)?;
     Ok(person)
 }
 
@@ -319,7 +395,7 @@ pub struct PersonQuery {
     pub room_id: Option<i64>,
     /// hubei, overseas, close_contact, key_area, other
     pub source: Option<String>,
-    /// part of the name
+    /// part of the name, or a whole ID number
     pub q: Option<String>,
     /// only persons with an open fever alert
     pub fever: Option<bool>,
@@ -344,20 +420,30 @@ pub async fn list_persons(cx: &WorkContext, actor: &Actor, point_id: i64, q: &Pe
     let mut tx = cx.db.begin_write().await?;
     access_of(&mut tx, actor).await?.check(point_id)?;
     repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
-    let filter = PersonFilter { point_id, status, today: cx.today_text(), room_id: q.room_id, source, q: nonempty(&q.q), fever: q.fever.unwrap_or(false) };
-    let page = repo::list_persons(&mut tx, &filter, &PageRequest { page: q.page, per_page: q.per_page }).await?;
-    audit_read(&mut tx, actor, point_id, &page.items).await?;
+    let mut filter =
+        PersonFilter { point_id, status, today: cx.today_text(), room_id: q.room_id, source, q: nonempty(&q.q), fever: q.fever.unwrap_or(false), id_number_idx: None };
+    // a whole ID number finds its person by the blind index, never by the number
+    if let Some(id) = filter.q.as_deref().and_then(|q| IdNumber::parse(q).ok()) {
+        filter.id_number_idx = Some(cx.db.pii()?.id_number_index(&id));
+        filter.q = None;
+    }
+    let mut page = repo::list_persons(&mut tx, &filter, &PageRequest { page: q.page, per_page: q.per_page }).await?;
+    audit_read(&mut tx, actor, "observed_person", point_id, page.items.iter().map(|p| p.id).collect()).await?;
     tx.commit().await?;
+    present_persons(&cx.db, actor, View::List, &mut page.items)?;
     Ok(page)
 }
 
-/// Records that `actor` read these persons' records.
-async fn audit_read(conn: &mut AnyConnection, actor: &Actor, point_id: i64, persons: &[ObservedPerson]) -> Result<(), AppError> {
-    if persons.is_empty() {
+/// Records that `actor` read these records of a point (one entry per list,
+/// naming the rows; none when the list is empty).
+async fn audit_read(conn: &mut AnyConnection, actor: &Actor, entity: &str, point_id: i64, mut ids: Vec<i64>) -> Result<(), AppError> {
+    if ids.is_empty() {
         return Ok(());
     }
-    let mut entry = actor.audit("list", "observed_person", None);
-    entry.after = Some(serde_json::json!({"point_id": point_id, "ids": persons.iter().map(|p| p.id).collect::<Vec<_>>()}));
+    ids.sort_unstable();
+    ids.dedup();
+    let mut entry = actor.audit("list", entity, None);
+    entry.after = Some(serde_json::json!({"point_id": point_id, "ids": ids}));
     audit::append(conn, &entry).await?;
     Ok(())
 }
@@ -377,7 +463,7 @@ pub struct PersonDetail {
 pub async fn get_person(cx: &WorkContext, actor: &Actor, id: i64) -> Result<PersonDetail, AppError> {
     let mut tx = cx.db.begin_write().await?;
     let access = access_of(&mut tx, actor).await?;
-    let person = repo::find_person(&mut tx, id).await?.ok_or(AppError::NotFound("留观人员"))?;
+    let mut person = repo::find_person(&mut tx, id).await?.ok_or(AppError::NotFound("留观人员"))?;
     access.check(person.point_id)?;
     let temperatures = repo::list_records(&mut tx, id).await?;
     let alerts = repo::list_alerts(&mut tx, person.point_id, Some(id), false).await?;
@@ -385,6 +471,7 @@ pub async fn get_person(cx: &WorkContext, actor: &Actor, id: i64) -> Result<Pers
     entry.after = Some(serde_json::json!({"point_id": person.point_id}));
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
+    present_person(&cx.db, actor, View::Record, &mut person)?;
     Ok(PersonDetail { person, temperatures, alerts })
 }
 
@@ -433,12 +520,13 @@ pub async fn release(cx: &WorkContext, actor: &Actor, id: i64, input: &ReleaseIn
     }
     let version = input.version.unwrap_or(before.version);
     repo::release_person(&mut tx, id, version, &day_text, &note, &cx.now_text()).await.map_err(|e| AppError::from_store(e, &[], ""))?;
-    let after = repo::find_person(&mut tx, id).await?.ok_or(AppError::NotFound("留观人员"))?;
+    let mut after = repo::find_person(&mut tx, id).await?.ok_or(AppError::NotFound("留观人员"))?;
     let mut entry = actor.audit("release", "observed_person", Some(id));
-    entry.before = snapshot(&before);
-    entry.after = snapshot(&after);
+    entry.before = audit_view(&before);
+    entry.after = audit_view(&after);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
+    present_person(&cx.db, actor, View::Record, &mut after)?;
     Ok(after)
 }
 
@@ -468,7 +556,7 @@ impl Reading {
 }
 
 /// One temperature reading.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Clone, Default, Deserialize, ToSchema)]
 pub struct TemperatureInput {
     /// °C, e.g. 36.5 (34.0–43.0, one decimal)
     #[serde(default)]
@@ -483,6 +571,8 @@ pub struct TemperatureInput {
     #[serde(default)]
     pub symptoms: String,
 }
+
+crate::debug_without_pii!(TemperatureInput { slot, taken_on });
 
 /// A reading stored, and the fever alert it raised (at 37.3 °C or more).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -629,13 +719,19 @@ pub async fn record_round(cx: &WorkContext, actor: &Actor, point_id: i64, input:
     Ok(recorded)
 }
 
+/// A point's fever alerts (whose temperatures and symptoms are health data:
+/// the read is audited, naming the alerts).
+///
 /// # Errors
 /// `Forbidden`, `NotFound`.
 pub async fn list_alerts(db: &Db, actor: &Actor, point_id: i64, open_only: bool) -> Result<Vec<FeverAlert>, AppError> {
-    let mut conn = db.pool().acquire().await?;
-    access_of(&mut conn, actor).await?.check(point_id)?;
-    repo::find_point(&mut conn, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
-    Ok(repo::list_alerts(&mut conn, point_id, None, open_only).await?)
+    let mut tx = db.begin_write().await?;
+    access_of(&mut tx, actor).await?.check(point_id)?;
+    repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
+    let alerts = repo::list_alerts(&mut tx, point_id, None, open_only).await?;
+    audit_read(&mut tx, actor, "fever_alert", point_id, alerts.iter().map(|a| a.id).collect()).await?;
+    tx.commit().await?;
+    Ok(alerts)
 }
 
 /// How an alert was handled.
@@ -669,6 +765,7 @@ pub async fn handle_alert(cx: &WorkContext, actor: &Actor, id: i64, input: &Hand
 /// What the point's staff look at first: open alerts, who still needs today's
 /// readings, and who is due for release.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = IsolationDashboard)]
 pub struct Dashboard {
     pub point: IsolationPoint,
     pub today: String,
@@ -694,11 +791,13 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor, point_id: i64) -> Result
     let filter = PersonFilter { point_id, status: Some("due".into()), today: today.clone(), ..PersonFilter::default() };
     let due = repo::list_persons(&mut tx, &filter, &PageRequest { page: Some(1), per_page: Some(PageRequest::MAX_PER_PAGE) }).await?.items;
     let on_duty = repo::list_shifts(&mut tx, point_id, &today, &today).await?;
-    let mut seen: Vec<ObservedPerson> = missing_morning.iter().chain(&missing_afternoon).chain(&due).cloned().collect();
-    seen.sort_by_key(|p| p.id);
-    seen.dedup_by_key(|p| p.id);
-    audit_read(&mut tx, actor, point_id, &seen).await?;
+    let seen: Vec<i64> = missing_morning.iter().chain(&missing_afternoon).chain(&due).map(|p| p.id).chain(open_alerts.iter().map(|a| a.person_id)).collect();
+    audit_read(&mut tx, actor, "observed_person", point_id, seen).await?;
     tx.commit().await?;
+    let (mut missing_morning, mut missing_afternoon, mut due) = (missing_morning, missing_afternoon, due);
+    for list in [&mut missing_morning, &mut missing_afternoon, &mut due] {
+        present_persons(&cx.db, actor, View::List, list)?;
+    }
     Ok(Dashboard { point, today, open_alerts, missing_morning, missing_afternoon, due, on_duty })
 }
 
@@ -710,9 +809,10 @@ pub async fn persons_for_round(cx: &WorkContext, actor: &Actor, point_id: i64, d
     let mut tx = cx.db.begin_write().await?;
     access_of(&mut tx, actor).await?.check(point_id)?;
     repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
-    let persons = repo::persons_on(&mut tx, point_id, day).await?;
-    audit_read(&mut tx, actor, point_id, &persons).await?;
+    let mut persons = repo::persons_on(&mut tx, point_id, day).await?;
+    audit_read(&mut tx, actor, "observed_person", point_id, persons.iter().map(|p| p.id).collect()).await?;
     tx.commit().await?;
+    present_persons(&cx.db, actor, View::List, &mut persons)?;
     Ok(persons)
 }
 
@@ -724,11 +824,13 @@ pub async fn list_staff(db: &Db, actor: &Actor, point_id: i64, include_former: b
     let mut conn = db.pool().acquire().await?;
     access_of(&mut conn, actor).await?.check(point_id)?;
     repo::find_point(&mut conn, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
-    Ok(repo::list_staff(&mut conn, point_id, !include_former).await?)
+    let mut staff = repo::list_staff(&mut conn, point_id, !include_former).await?;
+    present_staff(actor, &mut staff);
+    Ok(staff)
 }
 
 /// A staff member as a form or JSON gives it.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Clone, Default, Deserialize, ToSchema)]
 pub struct StaffInput {
     pub name: String,
     /// management 管理组, medical 医护组, disinfection 消杀组, logistics 后勤组
@@ -743,6 +845,8 @@ pub struct StaffInput {
     #[serde(default)]
     pub phone: String,
 }
+
+crate::debug_without_pii!(StaffInput { group });
 
 /// # Errors
 /// `Forbidden`, `NotFound`, `Validation`.
@@ -775,11 +879,12 @@ pub async fn add_staff_members(cx: &WorkContext, actor: &Actor, point_id: i64, i
             .map_err(|e| AppError::from_store(e, &[], ""))?;
         let staff = repo::find_staff(&mut tx, id).await?.ok_or(AppError::NotFound("工作人员"))?;
         let mut entry = actor.audit("create", "isolation_staff", Some(id));
-        entry.after = snapshot(&staff);
+        entry.after = staff_audit_view(&staff);
         audit::append(&mut tx, &entry).await?;
         added.push(staff);
     }
     tx.commit().await?;
+    present_staff(actor, &mut added);
     Ok(added)
 }
 
@@ -795,12 +900,13 @@ pub async fn remove_staff(cx: &WorkContext, actor: &Actor, id: i64) -> Result<St
         return Err(AppError::Conflict { code: "inactive", message: "该工作人员已离岗".into(), field: None });
     }
     repo::set_staff_active(&mut tx, id, false).await.map_err(|e| AppError::from_store(e, &[], ""))?;
-    let after = repo::find_staff(&mut tx, id).await?.ok_or(AppError::NotFound("工作人员"))?;
+    let mut after = repo::find_staff(&mut tx, id).await?.ok_or(AppError::NotFound("工作人员"))?;
     let mut entry = actor.audit("deactivate", "isolation_staff", Some(id));
-    entry.before = snapshot(&before);
-    entry.after = snapshot(&after);
+    entry.before = staff_audit_view(&before);
+    entry.after = staff_audit_view(&after);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
+    present_staff(actor, std::slice::from_mut(&mut after));
     Ok(after)
 }
 

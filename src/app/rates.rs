@@ -95,7 +95,12 @@ pub async fn rates(cx: &WorkContext, actor: &Actor, q: &RatesQuery) -> Result<Ra
         (Role::Officer, RateGroup::Officer) => actor.cadre_id,
         _ => return Err(AppError::Forbidden("您的角色只能查看本单位的三率")),
     };
-    let lines = repo::rate_counts(&cx.db, group, &date_text(from), &date_text(to), &cx.today_text()).await?;
+    let (from_text, to_text, today_text) = (date_text(from), date_text(to), cx.today_text());
+    let lines = match group {
+        // the dashboard's and the briefing's: from the tallies, whatever the number of orders
+        RateGroup::Zone | RateGroup::Department => repo::tallied_rate_counts(&cx.db, group, &from_text, &to_text, &today_text).await?,
+        RateGroup::Township | RateGroup::Officer => repo::rate_counts(&cx.db, group, &from_text, &to_text, &today_text).await?,
+    };
     let items: Vec<RateLine> = lines.into_iter().filter(|l| own.is_none() || l.id == own).map(|l| RateLine::of(l.id, l.name, l.counts)).collect();
     let group_code = match group {
         RateGroup::Zone => "zone",
@@ -119,7 +124,7 @@ pub async fn league_table(cx: &WorkContext, actor: &Actor, month: Option<&str>) 
     let month = month.filter(|m| !m.is_empty()).map(str::to_string).unwrap_or_else(|| date_text(today)[..7].to_string());
     let first = parse_date(&format!("{month}-01")).map_err(|_| AppError::field("month", "月份格式应为 YYYY-MM"))?;
     let last = (1..=31).rev().find_map(|d| first.replace_day(d).ok()).unwrap_or(first);
-    let lines = repo::rate_counts(&cx.db, RateGroup::Department, &date_text(first), &date_text(last), &cx.today_text()).await?;
+    let lines = repo::tallied_rate_counts(&cx.db, RateGroup::Department, &date_text(first), &date_text(last), &cx.today_text()).await?;
     let mut items: Vec<RateLine> = lines.into_iter().map(|l| RateLine::of(l.id, l.name, l.counts)).collect();
     items.sort_by(|a, b| {
         b.score().unwrap_or(-1.0).partial_cmp(&a.score().unwrap_or(-1.0)).unwrap_or(std::cmp::Ordering::Equal).then(b.counts.assigned.cmp(&a.counts.assigned))

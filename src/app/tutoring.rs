@@ -6,6 +6,12 @@
 //! task force keeps the volunteers and children of its own township and decides
 //! on their pairings; a volunteer sees its own record and pairings and logs its
 //! sessions. Nobody else sees children's data.
+//!
+//! Phones (volunteers', guardians') are masked in every list and in exports;
+//! one record shows them in clear to those who may see it (the managers, and
+//! a volunteer its own), and an admin's export carries them in clear for
+//! moving the registries between systems (docs/reliability.md, "Personal
+//! information"). Audit entries keep them masked.
 
 use std::collections::{HashMap, HashSet};
 
@@ -15,6 +21,7 @@ use utoipa::ToSchema;
 
 use super::clock::{WorkContext, date_text, parse_date};
 use super::{Actor, snapshot};
+use crate::domain::id_number::{is_masked_phone, mask_phone};
 use crate::domain::registry::{optional_phone, optional_text, required_text};
 use crate::domain::tutoring::{self as rules, ChildCategory, GRADES, PinSkipped, Pupil, SessionTopic, Subject, SubjectSet, Tutor};
 use crate::domain::{FieldError, Role};
@@ -71,6 +78,26 @@ fn may_see_pairing(scope: TutoringScope, p: &Pairing) -> bool {
     }
 }
 
+/// A volunteer as the audit log keeps it: phone masked.
+fn volunteer_audit_view(v: &Volunteer) -> Option<serde_json::Value> {
+    let mut v = v.clone();
+    v.phone = mask_phone(&v.phone);
+    snapshot(&v)
+}
+
+/// A child as the audit log keeps it: the guardian's phone masked.
+fn child_audit_view(c: &Child) -> Option<serde_json::Value> {
+    let mut c = c.clone();
+    c.guardian_phone = mask_phone(&c.guardian_phone);
+    snapshot(&c)
+}
+
+/// A phone sent back as it was shown masked keeps the stored one; anything
+/// else is taken as typed.
+fn unmasked_phone(sent: &str, stored: &str) -> String {
+    if is_masked_phone(sent) && !stored.is_empty() && sent.trim() == mask_phone(stored) { stored.to_string() } else { sent.to_string() }
+}
+
 fn nonempty(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string)
 }
@@ -120,7 +147,7 @@ async fn check_township(conn: &mut AnyConnection, id: Option<i64>, errors: &mut 
 // ---- volunteers --------------------------------------------------------------
 
 /// A volunteer as a form or JSON gives it.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Clone, Default, Deserialize, ToSchema)]
 pub struct VolunteerInput {
     pub name: String,
     /// e.g. 郑州大学
@@ -148,6 +175,8 @@ pub struct VolunteerInput {
     /// the version that was read (updates only)
     pub version: Option<i64>,
 }
+
+crate::debug_without_pii!(VolunteerInput { township_id, version });
 
 async fn check_volunteer(conn: &mut AnyConnection, input: &VolunteerInput) -> Result<VolunteerRow, AppError> {
     let mut errors = Vec::new();
@@ -209,7 +238,7 @@ pub async fn create_volunteers(cx: &WorkContext, actor: &Actor, inputs: &[Volunt
         let id = repo::insert_volunteer(&mut tx, &row, &at).await.map_err(|e| AppError::from_store(e, &[], ""))?;
         let v = repo::find_volunteer(&mut tx, id).await?.ok_or(AppError::NotFound("志愿者"))?;
         let mut entry = actor.audit("create", "volunteer", Some(id));
-        entry.after = snapshot(&v);
+        entry.after = volunteer_audit_view(&v);
         audit::append(&mut tx, &entry).await?;
         created.push(v);
     }
@@ -224,7 +253,8 @@ pub async fn update_volunteer(cx: &WorkContext, actor: &Actor, id: i64, input: &
     let scope = manager_scope(&mut tx, actor).await?;
     let before = repo::find_volunteer(&mut tx, id).await?.ok_or(AppError::NotFound("志愿者"))?;
     in_township(scope, before.township_id)?;
-    let row = check_volunteer(&mut tx, input).await?;
+    let input = VolunteerInput { phone: unmasked_phone(&input.phone, &before.phone), ..input.clone() };
+    let row = check_volunteer(&mut tx, &input).await?;
     in_township(scope, row.township_id)?;
     if row.capacity < before.paired {
         return Err(AppError::field("capacity", format!("该志愿者已有{}个结对，结对人数不能少于此数", before.paired)));
@@ -233,8 +263,8 @@ pub async fn update_volunteer(cx: &WorkContext, actor: &Actor, id: i64, input: &
     repo::update_volunteer(&mut tx, id, version, &row, &cx.now_text()).await.map_err(|e| AppError::from_store(e, &[], ""))?;
     let after = repo::find_volunteer(&mut tx, id).await?.ok_or(AppError::NotFound("志愿者"))?;
     let mut entry = actor.audit("update", "volunteer", Some(id));
-    entry.before = snapshot(&before);
-    entry.after = snapshot(&after);
+    entry.before = volunteer_audit_view(&before);
+    entry.after = volunteer_audit_view(&after);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(after)
@@ -249,7 +279,7 @@ pub async fn delete_volunteer(cx: &WorkContext, actor: &Actor, id: i64) -> Resul
     in_township(scope, before.township_id)?;
     repo::delete_volunteer(&mut tx, id).await.map_err(|e| AppError::from_store(e, &[], "该志愿者已有结对或绑定了账号，不能删除；可将其设为暂停服务"))?;
     let mut entry = actor.audit("delete", "volunteer", Some(id));
-    entry.before = snapshot(&before);
+    entry.before = volunteer_audit_view(&before);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(())
@@ -269,11 +299,34 @@ pub async fn get_volunteer(db: &Db, actor: &Actor, id: i64) -> Result<Volunteer,
     if ok { Ok(v) } else { Err(AppError::Forbidden("无权查看该志愿者")) }
 }
 
-/// Volunteers in the actor's scope (a volunteer: only itself).
+/// Volunteers in the actor's scope (a volunteer: only itself), phones masked
+/// (a volunteer's own in clear).
 ///
 /// # Errors
 /// `Forbidden` outside the programme, or for another township's filter.
-pub async fn list_volunteers(db: &Db, actor: &Actor, mut filter: VolunteerFilter, page: &PageRequest) -> Result<Page<Volunteer>, AppError> {
+pub async fn list_volunteers(db: &Db, actor: &Actor, filter: VolunteerFilter, page: &PageRequest) -> Result<Page<Volunteer>, AppError> {
+    let mut page = volunteers_in_scope(db, actor, filter, page).await?;
+    if actor.role != Role::Volunteer {
+        page.items.iter_mut().for_each(|v| v.phone = mask_phone(&v.phone));
+    }
+    Ok(page)
+}
+
+/// Volunteers as an export writes them: phones in clear for the admin (who
+/// moves the registries between systems; the export is audited), masked for
+/// everyone else.
+///
+/// # Errors
+/// As `list_volunteers`.
+pub async fn export_volunteers(db: &Db, actor: &Actor, filter: VolunteerFilter, page: &PageRequest) -> Result<Page<Volunteer>, AppError> {
+    let mut page = volunteers_in_scope(db, actor, filter, page).await?;
+    if actor.role != Role::Admin {
+        page.items.iter_mut().for_each(|v| v.phone = mask_phone(&v.phone));
+    }
+    Ok(page)
+}
+
+async fn volunteers_in_scope(db: &Db, actor: &Actor, mut filter: VolunteerFilter, page: &PageRequest) -> Result<Page<Volunteer>, AppError> {
     let mut conn = db.pool().acquire().await?;
     let scope = scope_of(&mut conn, actor).await?;
     drop(conn);
@@ -304,7 +357,7 @@ pub async fn list_volunteers(db: &Db, actor: &Actor, mut filter: VolunteerFilter
 // ---- children ----------------------------------------------------------------
 
 /// A child as a form or JSON gives it.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[derive(Clone, Default, Deserialize, ToSchema)]
 pub struct ChildInput {
     pub name: String,
     /// 1–12 (小学一年级 … 高三)
@@ -326,6 +379,8 @@ pub struct ChildInput {
     /// the version that was read (updates only)
     pub version: Option<i64>,
 }
+
+crate::debug_without_pii!(ChildInput { township_id, version });
 
 async fn check_child(conn: &mut AnyConnection, input: &ChildInput) -> Result<ChildRow, AppError> {
     let mut errors = Vec::new();
@@ -377,7 +432,7 @@ pub async fn create_children(cx: &WorkContext, actor: &Actor, inputs: &[ChildInp
         let id = repo::insert_child(&mut tx, &row, &at).await.map_err(|e| AppError::from_store(e, &[], ""))?;
         let c = repo::find_child(&mut tx, id).await?.ok_or(AppError::NotFound("帮扶对象"))?;
         let mut entry = actor.audit("create", "child", Some(id));
-        entry.after = snapshot(&c);
+        entry.after = child_audit_view(&c);
         audit::append(&mut tx, &entry).await?;
         created.push(c);
     }
@@ -392,14 +447,15 @@ pub async fn update_child(cx: &WorkContext, actor: &Actor, id: i64, input: &Chil
     let scope = manager_scope(&mut tx, actor).await?;
     let before = repo::find_child(&mut tx, id).await?.ok_or(AppError::NotFound("帮扶对象"))?;
     in_township(scope, before.township_id)?;
-    let row = check_child(&mut tx, input).await?;
+    let input = ChildInput { guardian_phone: unmasked_phone(&input.guardian_phone, &before.guardian_phone), ..input.clone() };
+    let row = check_child(&mut tx, &input).await?;
     in_township(scope, row.township_id)?;
     let version = input.version.ok_or_else(|| AppError::field("version", "缺少版本号"))?;
     repo::update_child(&mut tx, id, version, &row, &cx.now_text()).await.map_err(|e| AppError::from_store(e, &[], ""))?;
     let after = repo::find_child(&mut tx, id).await?.ok_or(AppError::NotFound("帮扶对象"))?;
     let mut entry = actor.audit("update", "child", Some(id));
-    entry.before = snapshot(&before);
-    entry.after = snapshot(&after);
+    entry.before = child_audit_view(&before);
+    entry.after = child_audit_view(&after);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(after)
@@ -414,7 +470,7 @@ pub async fn delete_child(cx: &WorkContext, actor: &Actor, id: i64) -> Result<()
     in_township(scope, before.township_id)?;
     repo::delete_child(&mut tx, id).await.map_err(|e| AppError::from_store(e, &[], "该帮扶对象已有结对记录，不能删除"))?;
     let mut entry = actor.audit("delete", "child", Some(id));
-    entry.before = snapshot(&before);
+    entry.before = child_audit_view(&before);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(())
@@ -430,9 +486,30 @@ pub async fn get_child(db: &Db, actor: &Actor, id: i64) -> Result<Child, AppErro
     Ok(c)
 }
 
+/// Children in the actor's scope, guardians' phones masked.
+///
 /// # Errors
 /// `Forbidden` outside the managers, or for another township's filter; `Validation` for an unknown category.
-pub async fn list_children(db: &Db, actor: &Actor, mut filter: ChildFilter, page: &PageRequest) -> Result<Page<Child>, AppError> {
+pub async fn list_children(db: &Db, actor: &Actor, filter: ChildFilter, page: &PageRequest) -> Result<Page<Child>, AppError> {
+    let mut page = children_in_scope(db, actor, filter, page).await?;
+    page.items.iter_mut().for_each(|c| c.guardian_phone = mask_phone(&c.guardian_phone));
+    Ok(page)
+}
+
+/// Children as an export writes them: guardians' phones in clear for the
+/// admin only (see `export_volunteers`).
+///
+/// # Errors
+/// As `list_children`.
+pub async fn export_children(db: &Db, actor: &Actor, filter: ChildFilter, page: &PageRequest) -> Result<Page<Child>, AppError> {
+    let mut page = children_in_scope(db, actor, filter, page).await?;
+    if actor.role != Role::Admin {
+        page.items.iter_mut().for_each(|c| c.guardian_phone = mask_phone(&c.guardian_phone));
+    }
+    Ok(page)
+}
+
+async fn children_in_scope(db: &Db, actor: &Actor, mut filter: ChildFilter, page: &PageRequest) -> Result<Page<Child>, AppError> {
     let mut conn = db.pool().acquire().await?;
     let scope = manager_scope(&mut conn, actor).await?;
     drop(conn);

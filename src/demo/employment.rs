@@ -23,6 +23,7 @@ use crate::app::auth::actor_of;
 use crate::app::clock::{LOCAL, WorkContext, date_text};
 use crate::app::employment::{self as uc, BatchInput, HouseholdInput, MemberInput, PassengerInput, PlacementInput, PostingInput, WelfarePostInput};
 use crate::domain::WorkCalendar;
+use crate::domain::id_number::IdNumber;
 use crate::store::Db;
 use crate::store::employment::{self as repo, Member};
 
@@ -202,6 +203,7 @@ pub(super) async fn load(db: &Db, townships: &HashMap<&str, i64>, enterprises: &
                     labour_capable: *able,
                     employment: Some(if away.is_some() { "employed" } else { "unemployed" }.into()),
                     employment_note: away.unwrap_or_default().into(),
+                    id_number: None,
                 })
                 .collect(),
         };
@@ -282,6 +284,7 @@ pub(super) async fn load(db: &Db, townships: &HashMap<&str, i64>, enterprises: &
             destination: "江苏昆山·电子厂".into(),
             temperature: [36.3, 36.5, 36.6, 36.4][i % 4],
             health_code: "green".into(),
+            id_number: String::new(),
         })
         .collect();
     let mut extra = (500..).map(name).filter(|n| !REAL_PERSONS.contains(&n.as_str()));
@@ -292,6 +295,10 @@ pub(super) async fn load(db: &Db, townships: &HashMap<&str, i64>, enterprises: &
             destination: if k % 2 == 0 { "江苏昆山·电子厂".into() } else { "江苏苏州·纺织厂".into() },
             temperature: t,
             health_code: "green".into(),
+            // invented numbers (濮阳县, born 1985–1999), stored encrypted like real ones
+            id_number: IdNumber::from_parts("410928", date!(1985 - 01 - 01) + Duration::days(397 * k as i64 + 40), 100 + 2 * k as u16 + 1)
+                .map(|id| id.as_str().to_string())
+                .unwrap_or_default(),
         });
     }
     let trip = BatchInput {

@@ -3,6 +3,7 @@
 pub mod calendar;
 pub mod credit_code;
 pub mod employment;
+pub mod id_number;
 pub mod inspection;
 pub mod investment;
 pub mod isolation;

@@ -3,6 +3,8 @@
 //! by department, the green list, employment gaps, tutoring pairs, the
 //! isolation point. A township user sees its own township.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -13,7 +15,7 @@ use crate::app::{Actor, employment, isolation, rates, resumption, tutoring};
 use crate::domain::Role;
 use crate::domain::workorder::OrderState;
 use crate::error::AppError;
-use crate::store::{PageRequest, registry, resumption as res_store, workorder};
+use crate::store::{registry, resumption as res_store, workorder};
 
 /// One figure of the top row.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -72,17 +74,21 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, App
         ),
     });
 
-    // status by township, today
+    // status by township, today: every township's figures in one query
+    let scope = resumption::scope(actor, res_store::ReportFilter::default())?;
+    let figures: HashMap<i64, (i64, i64)> = res_store::township_figures_on(&cx.db, &date_text(today), scope.township_id)
+        .await?
+        .into_iter()
+        .map(|(township, enterprises, f)| (township, (enterprises, f.resumed)))
+        .collect();
     let townships = crate::app::registry::list_townships(&cx.db, actor).await?;
     let mut names = Vec::new();
     let (mut resumed, mut not_resumed) = (Vec::new(), Vec::new());
     for t in townships.iter().filter(|t| actor.role != Role::Township || Some(t.id) == actor.township_id) {
-        let q = resumption::ReportQuery { township_id: Some(t.id), from: Some(date_text(today)), to: Some(date_text(today)), ..Default::default() };
-        if let Some(d) = resumption::series(cx, actor, &q).await?.days.first() {
-            names.push(t.name.clone());
-            resumed.push(d.resumed as f64);
-            not_resumed.push((d.enterprises - d.resumed) as f64);
-        }
+        let (enterprises, back) = figures.get(&t.id).copied().unwrap_or((0, 0));
+        names.push(t.name.clone());
+        resumed.push(back as f64);
+        not_resumed.push((enterprises - back) as f64);
     }
     charts_out.push(Chart {
         id: "chart-townships".into(),
@@ -94,13 +100,7 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, App
     let counts = workorder::counts_until(&cx.db, &cx.now_text()).await?;
     let open = counts.by_state[..4].iter().sum::<i64>();
     tiles.push(Tile { label: "未办结工单".into(), value: count(open), href: "/work-orders?open=true".into() });
-    let supervised = workorder::list_orders(
-        &cx.db,
-        &workorder::OrderFilter { escalated: Some(true), ..Default::default() },
-        &PageRequest { page: Some(1), per_page: Some(1) },
-    )
-    .await?
-    .total;
+    let supervised = workorder::supervised_count(&cx.db).await?;
     tiles.push(Tile { label: "督办工单".into(), value: count(supervised), href: "/supervision".into() });
     charts_out.push(Chart {
         id: "chart-orders".into(),

@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use utoipa::ToSchema;
 
+use super::pii::Sealed;
 use super::query::{Bind, Conditions, Page, PageRequest, like_pattern};
 use super::{Db, StoreError};
 
@@ -242,6 +243,8 @@ pub struct HouseholdFilter {
     pub q: Option<String>,
     /// only households that break 一户一人一岗
     pub gaps_only: bool,
+    /// only the household with a member of this ID number (its blind index, see `store::pii`)
+    pub id_number_idx: Option<String>,
 }
 
 pub async fn list_households(db: &Db, f: &HouseholdFilter, page: &PageRequest) -> Result<Page<Household>, sqlx::Error> {
@@ -255,6 +258,9 @@ pub async fn list_households(db: &Db, f: &HouseholdFilter, page: &PageRequest) -
     if f.gaps_only {
         c.push_raw(GAP_CONDITION);
     }
+    if let Some(idx) = &f.id_number_idx {
+        c.push("EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.id_number_idx = {})", idx.as_str());
+    }
     let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM poor_households h{}", c.where_sql()), c.args()).fetch_one(db.pool()).await?;
     let (limit, args) = c.limit_sql(page);
     let items =
@@ -263,7 +269,7 @@ pub async fn list_households(db: &Db, f: &HouseholdFilter, page: &PageRequest) -
 }
 
 /// 家庭成员
-#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+#[derive(Clone, Serialize, FromRow, ToSchema)]
 pub struct Member {
     pub id: i64,
     pub household_id: i64,
@@ -276,28 +282,41 @@ pub struct Member {
     pub employment: String,
     /// where the member works
     pub employment_note: String,
+    /// 居民身份证号 (empty when not recorded): in clear or masked, as the reader
+    /// may see it (set by the use cases from `id_number_enc`)
+    #[sqlx(skip)]
+    pub id_number: String,
+    /// the number encrypted (`store::pii`); never leaves the server
+    #[serde(skip)]
+    pub id_number_enc: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub version: i64,
 }
 
-const MEMBER_SELECT: &str =
-    "SELECT id, household_id, name, relation, labour_capable, employment, employment_note, created_at, updated_at, version FROM household_members";
+crate::debug_without_pii!(Member { id, household_id, version });
+
+const MEMBER_SELECT: &str = "SELECT id, household_id, name, relation, labour_capable, employment, employment_note, id_number_enc, created_at, updated_at, \
+    version FROM household_members";
 
 /// The checked fields of a member.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MemberFields<'a> {
     pub name: &'a str,
     pub relation: &'a str,
     pub labour_capable: bool,
     pub employment: &'a str,
     pub employment_note: &'a str,
+    /// the ID number encrypted, and its blind index (`store::pii`)
+    pub id_number: Option<&'a Sealed>,
 }
+
+crate::debug_without_pii!(MemberFields<'a> { labour_capable, employment });
 
 pub async fn insert_member(conn: &mut AnyConnection, household_id: i64, m: &MemberFields<'_>, at: &str) -> Result<i64, StoreError> {
     sqlx::query_scalar(
-        "INSERT INTO household_members (household_id, name, relation, labour_capable, employment, employment_note, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        "INSERT INTO household_members (household_id, name, relation, labour_capable, employment, employment_note, id_number_enc, id_number_idx, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
     )
     .bind(household_id)
     .bind(m.name)
@@ -305,6 +324,8 @@ pub async fn insert_member(conn: &mut AnyConnection, household_id: i64, m: &Memb
     .bind(i64::from(m.labour_capable))
     .bind(m.employment)
     .bind(m.employment_note)
+    .bind(m.id_number.map(|s| s.enc.as_str()))
+    .bind(m.id_number.map(|s| s.idx.as_str()))
     .bind(at)
     .fetch_one(conn)
     .await
@@ -332,14 +353,16 @@ pub async fn members_of(conn: &mut AnyConnection, household_ids: &[i64]) -> Resu
 /// `Stale` when someone changed it first.
 pub async fn update_member(conn: &mut AnyConnection, id: i64, version: i64, m: &MemberFields<'_>, at: &str) -> Result<(), StoreError> {
     let done = sqlx::query(
-        "UPDATE household_members SET name = $1, relation = $2, labour_capable = $3, employment = $4, employment_note = $5, updated_at = $6, \
-         version = version + 1 WHERE id = $7 AND version = $8",
+        "UPDATE household_members SET name = $1, relation = $2, labour_capable = $3, employment = $4, employment_note = $5, id_number_enc = $6, \
+         id_number_idx = $7, updated_at = $8, version = version + 1 WHERE id = $9 AND version = $10",
     )
     .bind(m.name)
     .bind(m.relation)
     .bind(i64::from(m.labour_capable))
     .bind(m.employment)
     .bind(m.employment_note)
+    .bind(m.id_number.map(|s| s.enc.as_str()))
+    .bind(m.id_number.map(|s| s.idx.as_str()))
     .bind(at)
     .bind(id)
     .bind(version)
@@ -364,7 +387,7 @@ pub async fn set_member_employment(conn: &mut AnyConnection, id: i64, employment
 
 /// The households that break 一户一人一岗, in scope, one page.
 pub async fn list_gap_households(db: &Db, township_id: Option<i64>, page: &PageRequest) -> Result<Page<Household>, sqlx::Error> {
-    list_households(db, &HouseholdFilter { township_id, q: None, gaps_only: true }, page).await
+    list_households(db, &HouseholdFilter { township_id, gaps_only: true, ..HouseholdFilter::default() }, page).await
 }
 
 // ---- welfare posts ------------------------------------------------------------------
@@ -634,7 +657,7 @@ pub async fn list_batches(db: &Db, township_id: Option<i64>, page: &PageRequest)
 }
 
 /// A passenger and the result of the check before boarding.
-#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+#[derive(Clone, Serialize, FromRow, ToSchema)]
 pub struct Passenger {
     pub id: i64,
     pub batch_id: i64,
@@ -649,10 +672,18 @@ pub struct Passenger {
     pub health_code: String,
     /// 1: passed the check and boarded
     pub passed: i64,
+    /// 居民身份证号 (empty when not recorded): in clear or masked, as the reader may see it
+    #[sqlx(skip)]
+    pub id_number: String,
+    /// the number encrypted (`store::pii`); never leaves the server
+    #[serde(skip)]
+    pub id_number_enc: Option<String>,
 }
 
+crate::debug_without_pii!(Passenger { id, batch_id, member_id });
+
 /// The checked fields of a passenger.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewPassenger<'a> {
     pub member_id: Option<i64>,
     pub name: &'a str,
@@ -660,12 +691,16 @@ pub struct NewPassenger<'a> {
     pub temperature_tenths: i64,
     pub health_code: &'a str,
     pub passed: bool,
+    /// the ID number encrypted, and its blind index (`store::pii`)
+    pub id_number: Option<&'a Sealed>,
 }
+
+crate::debug_without_pii!(NewPassenger<'a> { member_id, passed });
 
 pub async fn insert_passenger(conn: &mut AnyConnection, batch_id: i64, p: &NewPassenger<'_>) -> Result<i64, StoreError> {
     sqlx::query_scalar(
-        "INSERT INTO transport_passengers (batch_id, member_id, name, destination, temperature_tenths, health_code, passed) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO transport_passengers (batch_id, member_id, name, destination, temperature_tenths, health_code, passed, id_number_enc, id_number_idx) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(batch_id)
     .bind(p.member_id)
@@ -674,6 +709,8 @@ pub async fn insert_passenger(conn: &mut AnyConnection, batch_id: i64, p: &NewPa
     .bind(p.temperature_tenths)
     .bind(p.health_code)
     .bind(i64::from(p.passed))
+    .bind(p.id_number.map(|s| s.enc.as_str()))
+    .bind(p.id_number.map(|s| s.idx.as_str()))
     .fetch_one(conn)
     .await
     .map_err(StoreError::classify)
@@ -681,7 +718,8 @@ pub async fn insert_passenger(conn: &mut AnyConnection, batch_id: i64, p: &NewPa
 
 pub async fn passengers_of(conn: &mut AnyConnection, batch_id: i64) -> Result<Vec<Passenger>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, batch_id, member_id, name, destination, temperature_tenths, health_code, passed FROM transport_passengers WHERE batch_id = $1 ORDER BY id",
+        "SELECT id, batch_id, member_id, name, destination, temperature_tenths, health_code, passed, id_number_enc FROM transport_passengers \
+         WHERE batch_id = $1 ORDER BY id",
     )
     .bind(batch_id)
     .fetch_all(conn)

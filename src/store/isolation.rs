@@ -6,6 +6,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use utoipa::ToSchema;
 
+use super::pii::Sealed;
 use super::query::{Conditions, Page, PageRequest, like_pattern};
 use super::{Db, StoreError};
 use crate::domain::isolation::tenths_text;
@@ -139,7 +140,7 @@ pub async fn list_rooms(conn: &mut AnyConnection, point_id: i64) -> Result<Vec<R
 // ---- observed persons --------------------------------------------------------
 
 /// 留观人员: health data.
-#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+#[derive(Clone, Serialize, FromRow, ToSchema)]
 pub struct ObservedPerson {
     pub id: i64,
     pub point_id: i64,
@@ -150,7 +151,15 @@ pub struct ObservedPerson {
     /// male, female
     pub gender: String,
     pub age: Option<i64>,
+    /// in clear or masked, as the reader may see it (set by the use cases)
     pub phone: String,
+    /// 居民身份证号 (empty when not recorded): in clear or masked, as the reader
+    /// may see it (set by the use cases from `id_number_enc`)
+    #[sqlx(skip)]
+    pub id_number: String,
+    /// the number encrypted (`store::pii`); never leaves the server
+    #[serde(skip)]
+    pub id_number_enc: Option<String>,
     /// hubei, overseas, close_contact, key_area, other
     pub source: String,
     /// where the person came from
@@ -172,8 +181,10 @@ pub struct ObservedPerson {
     pub version: i64,
 }
 
+crate::debug_without_pii!(ObservedPerson { id, point_id, room_id, version });
+
 const PERSON_SELECT: &str = "SELECT o.id, o.point_id, ip.name AS point_name, o.room_id, r.number AS room_number, o.name, o.gender, o.age, o.phone, \
-    o.source, o.origin, o.checked_in_on, o.observation_end_on, o.released_on, o.release_note, \
+    o.id_number_enc, o.source, o.origin, o.checked_in_on, o.observation_end_on, o.released_on, o.release_note, \
     (SELECT tr.tenths FROM temperature_records tr WHERE tr.person_id = o.id ORDER BY tr.taken_on DESC, tr.slot ASC LIMIT 1) AS latest_tenths, \
     (SELECT COUNT(*) FROM fever_alerts a WHERE a.person_id = o.id AND a.handled_at IS NULL) AS open_alerts, \
     o.created_at, o.updated_at, o.version \
@@ -185,7 +196,7 @@ fn with_text(mut p: ObservedPerson) -> ObservedPerson {
 }
 
 /// A person checking in.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewPerson<'a> {
     pub point_id: i64,
     pub room_id: Option<i64>,
@@ -193,6 +204,8 @@ pub struct NewPerson<'a> {
     pub gender: &'a str,
     pub age: Option<i64>,
     pub phone: &'a str,
+    /// the ID number encrypted, and its blind index (`store::pii`)
+    pub id_number: Option<&'a Sealed>,
     pub source: &'a str,
     pub origin: &'a str,
     pub checked_in_on: &'a str,
@@ -201,10 +214,12 @@ pub struct NewPerson<'a> {
     pub at: &'a str,
 }
 
+crate::debug_without_pii!(NewPerson<'a> { point_id, room_id });
+
 pub async fn insert_person(conn: &mut AnyConnection, p: &NewPerson<'_>) -> Result<i64, StoreError> {
     sqlx::query_scalar(
         "INSERT INTO observed_persons (point_id, room_id, name, gender, age, phone, source, origin, checked_in_on, observation_end_on, created_by, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+         created_at, updated_at, id_number_enc, id_number_idx) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
     )
     .bind(p.point_id)
     .bind(p.room_id)
@@ -219,6 +234,8 @@ pub async fn insert_person(conn: &mut AnyConnection, p: &NewPerson<'_>) -> Resul
     .bind(p.created_by)
     .bind(p.at)
     .bind(p.at)
+    .bind(p.id_number.map(|s| s.enc.as_str()))
+    .bind(p.id_number.map(|s| s.idx.as_str()))
     .fetch_one(conn)
     .await
     .map_err(StoreError::classify)
@@ -242,6 +259,8 @@ pub struct PersonFilter {
     pub q: Option<String>,
     /// only persons with an open fever alert
     pub fever: bool,
+    /// only the person with this ID number (its blind index, see `store::pii`)
+    pub id_number_idx: Option<String>,
 }
 
 pub async fn list_persons(conn: &mut AnyConnection, f: &PersonFilter, page: &PageRequest) -> Result<Page<ObservedPerson>, sqlx::Error> {
@@ -264,6 +283,9 @@ pub async fn list_persons(conn: &mut AnyConnection, f: &PersonFilter, page: &Pag
     }
     if f.fever {
         c.push_raw("EXISTS (SELECT 1 FROM fever_alerts a WHERE a.person_id = o.id AND a.handled_at IS NULL)");
+    }
+    if let Some(idx) = &f.id_number_idx {
+        c.push("o.id_number_idx = {}", idx.as_str());
     }
     let total: i64 = sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM observed_persons o{}", c.where_sql()), c.args()).fetch_one(&mut *conn).await?;
     let (limit, args) = c.limit_sql(page);
@@ -307,7 +329,7 @@ pub async fn release_person(conn: &mut AnyConnection, id: i64, version: i64, day
 // ---- temperatures and alerts -------------------------------------------------
 
 /// 体温 record.
-#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+#[derive(Clone, Serialize, FromRow, ToSchema)]
 pub struct TemperatureRecord {
     pub id: i64,
     pub person_id: i64,
@@ -327,6 +349,8 @@ pub struct TemperatureRecord {
     pub recorded_by_name: Option<String>,
     pub created_at: String,
 }
+
+crate::debug_without_pii!(TemperatureRecord { id, person_id, taken_on, slot });
 
 const RECORD_SELECT: &str = "SELECT tr.id, tr.person_id, o.name AS person_name, tr.taken_on, tr.slot, tr.tenths, \
     CASE WHEN tr.tenths >= 373 THEN 1 ELSE 0 END AS fever, tr.symptoms, u.display_name AS recorded_by_name, tr.created_at \
@@ -394,7 +418,7 @@ pub async fn missing_readings(conn: &mut AnyConnection, point_id: i64, day: &str
 }
 
 /// 发热预警
-#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+#[derive(Clone, Serialize, FromRow, ToSchema)]
 pub struct FeverAlert {
     pub id: i64,
     pub record_id: i64,
@@ -415,6 +439,8 @@ pub struct FeverAlert {
     pub handled_by_name: Option<String>,
     pub handled_note: String,
 }
+
+crate::debug_without_pii!(FeverAlert { id, record_id, person_id, point_id });
 
 const ALERT_SELECT: &str = "SELECT a.id, a.record_id, a.person_id, o.name AS person_name, r.number AS room_number, a.point_id, a.tenths, \
     tr.taken_on, tr.slot, tr.symptoms, a.raised_at, a.handled_at, u.display_name AS handled_by_name, a.handled_note \
@@ -474,7 +500,7 @@ pub async fn handle_alert(conn: &mut AnyConnection, id: i64, by: Option<i64>, no
 // ---- staff and roster --------------------------------------------------------
 
 /// 工作人员 of the point.
-#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+#[derive(Clone, Serialize, FromRow, ToSchema)]
 pub struct Staff {
     pub id: i64,
     pub point_id: i64,
@@ -490,6 +516,8 @@ pub struct Staff {
     pub active: i64,
     pub created_at: String,
 }
+
+crate::debug_without_pii!(Staff { id, point_id, group_code, active });
 
 const STAFF_SELECT: &str = "SELECT id, point_id, name, group_code, party_member, title, phone, active, created_at FROM isolation_staff";
 

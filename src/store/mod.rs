@@ -5,26 +5,32 @@
 pub mod audit;
 pub mod employment;
 pub mod exchange;
+pub mod group_commit;
 pub mod inspection;
 pub mod investment;
 pub mod isolation;
+pub mod pii;
 pub mod policy;
 pub mod project;
 pub mod query;
 pub mod registry;
 pub mod resumption;
+pub mod schedule;
 pub mod tutoring;
 pub mod users;
 pub mod workorder;
 
-use std::sync::{Arc, Once};
+use std::sync::{Arc, Once, OnceLock};
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use tokio::sync::{Mutex, OwnedMutexGuard};
 
+pub use group_commit::WriteFuture;
 pub use query::{Page, PageRequest};
+
+use group_commit::GroupCommitter;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
@@ -46,6 +52,10 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
     write_lock: Option<Arc<Mutex<()>>>,
+    /// started on the first grouped write, in the runtime of its caller
+    committer: Arc<OnceLock<GroupCommitter>>,
+    /// the key of the personal information at rest (see `pii`)
+    pii: Option<pii::PiiKey>,
 }
 
 /// A write transaction; on SQLite it holds the writer lock until it ends.
@@ -110,7 +120,8 @@ impl Db {
             Backend::Postgres => AnyPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(10)).connect_with(options).await?,
         };
         let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Db { pool, backend, write_lock })
+        let pii = pii::PiiKey::resolve(&url, true).map_err(|e| sqlx::Error::Configuration(e.into()))?;
+        Ok(Db { pool, backend, write_lock, committer: Arc::default(), pii })
     }
 
     /// Opens a SQLite file read-only, without changing its journal mode (to
@@ -122,7 +133,7 @@ impl Db {
         install_drivers();
         let options: AnyConnectOptions = format!("sqlite://{}?mode=ro", path.display()).parse()?;
         let pool = AnyPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?;
-        Ok(Db { pool, backend: Backend::Sqlite, write_lock: None })
+        Ok(Db { pool, backend: Backend::Sqlite, write_lock: None, committer: Arc::default(), pii: None })
     }
 
     /// Applies every migration not yet applied.
@@ -155,6 +166,30 @@ impl Db {
         };
         let tx = self.pool.begin().await?;
         Ok(WriteTx { tx, _guard: guard })
+    }
+
+    /// Runs `write` in a transaction of its own (PostgreSQL) or in the next
+    /// group commit (SQLite, see `group_commit`); answers once it is durable.
+    /// For the hot writes (filing and acting on orders), whose rate one fsync
+    /// per transaction would cap.
+    ///
+    /// # Errors
+    /// The write's own error, with its changes undone, or the commit's.
+    pub async fn write<T, E, F>(&self, write: F) -> Result<T, E>
+    where
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> WriteFuture<'c, Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+    {
+        match &self.write_lock {
+            Some(lock) => self.committer.get_or_init(|| GroupCommitter::start(self.pool.clone(), lock.clone())).write(write).await,
+            None => {
+                let mut tx = self.pool.begin().await?;
+                let done = write(&mut tx).await?;
+                tx.commit().await?;
+                Ok(done)
+            }
+        }
     }
 
     /// True when the database answers a trivial query.

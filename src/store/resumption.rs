@@ -149,6 +149,128 @@ pub async fn count_enterprises(db: &Db, f: &ReportFilter) -> Result<i64, sqlx::E
     sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM enterprises e{}", c.where_sql()), c.args()).fetch_one(db.pool()).await
 }
 
+// ---- the resumption tallies (kept by triggers: migrations/*/…_aggregates.sql) --
+
+/// Sums of the tallied deltas, or the figures they add up to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TallySums {
+    pub known: i64,
+    pub resumed: i64,
+    pub full_production: i64,
+    pub workers_back: i64,
+    pub workers_total: i64,
+    /// reports filed on the day (not summed over days)
+    pub reports: i64,
+}
+
+impl TallySums {
+    /// Adds a day's deltas to running figures (the day's reports replace the count).
+    pub fn carry(&mut self, day: &TallySums) {
+        self.known += day.known;
+        self.resumed += day.resumed;
+        self.full_production += day.full_production;
+        self.workers_back += day.workers_back;
+        self.workers_total += day.workers_total;
+        self.reports = day.reports;
+    }
+}
+
+type SumsRow = (i64, i64, i64, i64, i64, i64);
+
+fn sums((known, resumed, full_production, workers_back, workers_total, reports): SumsRow) -> TallySums {
+    TallySums { known, resumed, full_production, workers_back, workers_total, reports }
+}
+
+/// True when a scope is one the tallies answer: the zone, a township, an
+/// industry, a kind, or any of these together (not one enterprise, not an
+/// officer's enterprises).
+pub fn tallied(f: &ReportFilter) -> bool {
+    f.enterprise_id.is_none() && f.only_cadre.is_none()
+}
+
+/// The coarsest tally that holds a scope's groups, and the scope's conditions.
+fn tally_source(f: &ReportFilter) -> (&'static str, Conditions) {
+    let mut c = Conditions::default();
+    let table = match (f.township_id, f.industry.is_some() || f.kind.is_some()) {
+        (None, false) => "resumption_zone_tally",
+        (Some(_), false) => "resumption_township_tally",
+        (None, true) => "resumption_industry_tally",
+        (Some(_), true) => "resumption_tally",
+    };
+    if let Some(t) = f.township_id {
+        c.push("township_id = {}", t);
+    }
+    if let Some(i) = &f.industry {
+        c.push("industry = {}", i.as_str());
+    }
+    if let Some(k) = &f.kind {
+        c.push("kind = {}", k.as_str());
+    }
+    (table, c)
+}
+
+const SUMS: &str = "CAST(COALESCE(SUM(known), 0) AS BIGINT), CAST(COALESCE(SUM(resumed), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(full_production), 0) AS BIGINT), CAST(COALESCE(SUM(workers_back), 0) AS BIGINT), \
+    CAST(COALESCE(SUM(workers_total), 0) AS BIGINT), CAST(COALESCE(SUM(reports), 0) AS BIGINT)";
+
+/// A scope's tallied deltas for a period: their sum over every day before
+/// `from` (the figures of the day before), and each day's of `from..=to` that
+/// has any, in order. Reads the days of the history, never its reports.
+pub async fn tally_series(db: &Db, f: &ReportFilter, from: &str, to: &str) -> Result<(TallySums, Vec<(String, TallySums)>), sqlx::Error> {
+    let (table, mut before) = tally_source(f);
+    let mut during = tally_source(f).1;
+    before.push("day <= {}", from);
+    during.push("day >= {}", from).push("day <= {}", to);
+    let base: SumsRow = sqlx::query_as_with(&format!("SELECT {SUMS} FROM {table}{}", before.where_sql()), before.args()).fetch_one(db.pool()).await?;
+    let days: Vec<(String, i64, i64, i64, i64, i64, i64)> =
+        sqlx::query_as_with(&format!("SELECT day, {SUMS} FROM {table}{} GROUP BY day ORDER BY day", during.where_sql()), during.args())
+            .fetch_all(db.pool())
+            .await?;
+    let days = days.into_iter().map(|(day, k, r, fp, wb, wt, n)| (day, sums((k, r, fp, wb, wt, n)))).collect();
+    Ok((sums(base), days))
+}
+
+/// How many enterprises a tallied scope has: the zone's and a township's from
+/// the township totals, the rest counted.
+pub async fn tally_enterprises(db: &Db, f: &ReportFilter) -> Result<i64, sqlx::Error> {
+    match (f.township_id, f.industry.is_some() || f.kind.is_some()) {
+        (None, false) => sqlx::query_scalar("SELECT CAST(COALESCE(SUM(enterprises), 0) AS BIGINT) FROM resumption_township_totals").fetch_one(db.pool()).await,
+        (Some(t), false) => {
+            let n: Option<i64> =
+                sqlx::query_scalar("SELECT enterprises FROM resumption_township_totals WHERE township_id = $1").bind(t).fetch_optional(db.pool()).await?;
+            Ok(n.unwrap_or(0))
+        }
+        _ => count_enterprises(db, f).await,
+    }
+}
+
+/// The figures of every township (or of one) on `day`, by township id, with
+/// its number of enterprises: each township's totals (every enterprise's
+/// latest report) less its deltas after the day. One query, whose cost is the
+/// number of townships plus the deltas after the day (none for today).
+pub async fn township_figures_on(db: &Db, day: &str, township_id: Option<i64>) -> Result<Vec<(i64, i64, TallySums)>, sqlx::Error> {
+    let only = if township_id.is_some() { " WHERE t.township_id = $2" } else { "" };
+    let sql = format!(
+        "SELECT t.township_id, t.enterprises, t.known - COALESCE(s.known, 0), t.resumed - COALESCE(s.resumed, 0), \
+         t.full_production - COALESCE(s.full_production, 0), t.workers_back - COALESCE(s.workers_back, 0), \
+         t.workers_total - COALESCE(s.workers_total, 0), COALESCE(s.reports, 0) \
+         FROM resumption_township_totals t LEFT JOIN (SELECT township_id, \
+         CAST(SUM(CASE WHEN day > $1 THEN known ELSE 0 END) AS BIGINT) AS known, \
+         CAST(SUM(CASE WHEN day > $1 THEN resumed ELSE 0 END) AS BIGINT) AS resumed, \
+         CAST(SUM(CASE WHEN day > $1 THEN full_production ELSE 0 END) AS BIGINT) AS full_production, \
+         CAST(SUM(CASE WHEN day > $1 THEN workers_back ELSE 0 END) AS BIGINT) AS workers_back, \
+         CAST(SUM(CASE WHEN day > $1 THEN workers_total ELSE 0 END) AS BIGINT) AS workers_total, \
+         CAST(SUM(CASE WHEN day = $1 THEN reports ELSE 0 END) AS BIGINT) AS reports \
+         FROM resumption_township_tally WHERE day >= $1 GROUP BY township_id) s ON s.township_id = t.township_id{only}"
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64, i64)>(&sql).bind(day);
+    if let Some(t) = township_id {
+        query = query.bind(t);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    Ok(rows.into_iter().map(|(t, enterprises, k, r, fp, wb, wt, n)| (t, enterprises, sums((k, r, fp, wb, wt, n)))).collect())
+}
+
 // ---- green list ------------------------------------------------------------
 
 /// A green-list membership (current or past), with the enterprise's name.

@@ -11,7 +11,7 @@ use super::{Db, StoreError};
 // ---- volunteers --------------------------------------------------------------
 
 /// 志愿者, with the name of its township and how many children it tutors now.
-#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+#[derive(Clone, Serialize, FromRow, ToSchema)]
 pub struct Volunteer {
     pub id: i64,
     pub name: String,
@@ -39,13 +39,15 @@ pub struct Volunteer {
     pub version: i64,
 }
 
+crate::debug_without_pii!(Volunteer { id, township_id, active, version });
+
 const VOLUNTEER_SELECT: &str = "SELECT v.id, v.name, v.school, v.phone, v.subjects, v.grade_min, v.grade_max, v.township_id, t.name AS township_name, \
     v.village, v.availability, v.capacity, v.active, \
     (SELECT COUNT(*) FROM pairings p WHERE p.volunteer_id = v.id AND p.status <> 'ended') AS paired, v.created_at, v.updated_at, v.version \
     FROM volunteers v JOIN townships t ON t.id = v.township_id";
 
 /// A volunteer's checked fields.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct VolunteerRow {
     pub name: String,
     pub school: String,
@@ -59,6 +61,8 @@ pub struct VolunteerRow {
     pub capacity: i64,
     pub active: bool,
 }
+
+crate::debug_without_pii!(VolunteerRow { township_id, active });
 
 pub async fn insert_volunteer(conn: &mut AnyConnection, v: &VolunteerRow, at: &str) -> Result<i64, StoreError> {
     sqlx::query_scalar(
@@ -178,7 +182,7 @@ pub async fn volunteer_of_user(conn: &mut AnyConnection, user_id: i64) -> Result
 // ---- children ----------------------------------------------------------------
 
 /// 帮扶对象, with its township's name and its live pairing, if any.
-#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+#[derive(Clone, Serialize, FromRow, ToSchema)]
 pub struct Child {
     pub id: i64,
     pub name: String,
@@ -201,13 +205,15 @@ pub struct Child {
     pub version: i64,
 }
 
+crate::debug_without_pii!(Child { id, township_id, pairing_id, version });
+
 const CHILD_SELECT: &str = "SELECT c.id, c.name, c.grade, c.subjects, c.category, c.township_id, t.name AS township_name, c.village, c.guardian, \
     c.guardian_phone, p.id AS pairing_id, v.name AS volunteer_name, c.created_at, c.updated_at, c.version \
     FROM children c JOIN townships t ON t.id = c.township_id \
     LEFT JOIN pairings p ON p.child_id = c.id AND p.status <> 'ended' LEFT JOIN volunteers v ON v.id = p.volunteer_id";
 
 /// A child's checked fields.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ChildRow {
     pub name: String,
     pub grade: i64,
@@ -218,6 +224,8 @@ pub struct ChildRow {
     pub guardian: String,
     pub guardian_phone: String,
 }
+
+crate::debug_without_pii!(ChildRow { township_id, category });
 
 pub async fn insert_child(conn: &mut AnyConnection, c: &ChildRow, at: &str) -> Result<i64, StoreError> {
     sqlx::query_scalar(

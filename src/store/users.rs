@@ -162,7 +162,12 @@ pub struct SessionRow {
     pub expires_at: String,
 }
 
+// Writes below go through `begin_write`: on SQLite a write outside the writer
+// lock could invalidate the snapshot of a write transaction that has read
+// already, which then fails with SQLITE_BUSY instead of waiting.
+
 pub async fn insert_session(db: &Db, token_hash: &str, user_id: i64, kind: SessionKind, csrf: &str, expires_at: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     sqlx::query("INSERT INTO sessions (token_hash, user_id, kind, csrf_token, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(token_hash)
         .bind(user_id)
@@ -170,9 +175,9 @@ pub async fn insert_session(db: &Db, token_hash: &str, user_id: i64, kind: Sessi
         .bind(csrf)
         .bind(now())
         .bind(expires_at)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    tx.commit().await
 }
 
 pub async fn find_session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
@@ -180,10 +185,56 @@ pub async fn find_session(db: &Db, token_hash: &str) -> Result<Option<SessionRow
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(db.pool()).await?;
-    Ok(())
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// Ends every session and token of a user; answers how many there were.
+pub async fn delete_user_sessions(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(conn).await?.rows_affected())
 }
 
 pub async fn delete_expired_sessions(db: &Db) -> Result<u64, sqlx::Error> {
-    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now()).execute(db.pool()).await?.rows_affected())
+    let mut tx = db.begin_write().await?;
+    let deleted = sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(now()).execute(&mut *tx).await?.rows_affected();
+    tx.commit().await?;
+    Ok(deleted)
+}
+
+// ---- the log-in throttle ---------------------------------------------------
+
+/// Counts one log-in attempt for `subject` in one statement (so that parallel
+/// attempts, on any server, are all counted): a window that started before
+/// `window_cutoff` starts anew at `now`. Answers the count and the window start.
+pub async fn count_login_attempt(db: &Db, subject: &str, now: &str, window_cutoff: &str) -> Result<(i64, String), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let counted = sqlx::query_as(
+        "INSERT INTO login_throttle (subject, failures, window_start) VALUES ($1, 1, $2) \
+         ON CONFLICT (subject) DO UPDATE SET \
+         failures = CASE WHEN login_throttle.window_start < $3 THEN 1 ELSE login_throttle.failures + 1 END, \
+         window_start = CASE WHEN login_throttle.window_start < $3 THEN $2 ELSE login_throttle.window_start END \
+         RETURNING failures, window_start",
+    )
+    .bind(subject)
+    .bind(now)
+    .bind(window_cutoff)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(counted)
+}
+
+pub async fn clear_login_attempts(db: &Db, subject: &str) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM login_throttle WHERE subject = $1").bind(subject).execute(&mut *tx).await?;
+    tx.commit().await
+}
+
+/// Deletes the counters whose window started before `window_cutoff`.
+pub async fn purge_login_attempts(db: &Db, window_cutoff: &str) -> Result<u64, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let deleted = sqlx::query("DELETE FROM login_throttle WHERE window_start < $1").bind(window_cutoff).execute(&mut *tx).await?.rows_affected();
+    tx.commit().await?;
+    Ok(deleted)
 }

@@ -716,20 +716,124 @@ pub struct OrderCounts {
     pub by_state: [i64; 5],
 }
 
+/// The counts at `until` from the tallies the database keeps (see
+/// `migrations/*/…_aggregates.sql`): the months before `until`'s month, the
+/// days of its month before its day and the hours of its day before its hour,
+/// plus an indexed count of the orders of its own hour. The same figures as
+/// counting every order, at a cost that does not grow with their number.
 pub async fn counts_until(db: &Db, until: &str) -> Result<OrderCounts, sqlx::Error> {
-    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).bind(until).fetch_one(db.pool()).await };
-    let filed = count("SELECT COUNT(*) FROM work_orders WHERE created_at < $1 AND merged_into IS NULL").await?;
-    let assigned = count("SELECT COUNT(*) FROM work_orders WHERE first_assigned_at < $1 AND merged_into IS NULL").await?;
-    let resolved = count("SELECT COUNT(*) FROM work_orders WHERE resolved_at < $1 AND merged_into IS NULL").await?;
-    let rated = count("SELECT COUNT(*) FROM work_orders WHERE rated_at < $1 AND merged_into IS NULL").await?;
-    let escalated = count("SELECT COUNT(*) FROM work_orders WHERE escalated_at < $1 AND merged_into IS NULL").await?;
-    let rows: Vec<(String, i64)> =
-        sqlx::query_as("SELECT state, COUNT(*) FROM work_orders WHERE merged_into IS NULL GROUP BY state").fetch_all(db.pool()).await?;
+    let prefix = |n: usize| until.get(..n).unwrap_or(until);
+    let (month, day, hour) = (prefix(7), prefix(10), prefix(13));
+    let tallied: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT metric, CAST(SUM(n) AS BIGINT) FROM (\
+         SELECT metric, n FROM order_tally WHERE grain = 'month' AND bucket < $1 \
+         UNION ALL SELECT metric, n FROM order_tally WHERE grain = 'day' AND bucket >= $1 AND bucket < $2 \
+         UNION ALL SELECT metric, n FROM order_tally WHERE grain = 'hour' AND bucket >= $2 AND bucket <= $3) b GROUP BY metric",
+    )
+    .bind(month)
+    .bind(day)
+    .bind(hour)
+    .fetch_all(db.pool())
+    .await?;
+    let partial: (i64, i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM work_orders WHERE created_at >= $1 AND created_at < $2 AND merged_into IS NULL), \
+         (SELECT COUNT(*) FROM work_orders WHERE first_assigned_at >= $1 AND first_assigned_at < $2 AND merged_into IS NULL), \
+         (SELECT COUNT(*) FROM work_orders WHERE resolved_at >= $1 AND resolved_at < $2 AND merged_into IS NULL), \
+         (SELECT COUNT(*) FROM work_orders WHERE rated_at >= $1 AND rated_at < $2 AND merged_into IS NULL), \
+         (SELECT COUNT(*) FROM work_orders WHERE escalated_at >= $1 AND escalated_at < $2 AND merged_into IS NULL)",
+    )
+    .bind(hour)
+    .bind(until)
+    .fetch_one(db.pool())
+    .await?;
+    let metric = |name: &str| tallied.iter().find(|(m, _)| m == name).map_or(0, |(_, n)| *n);
+    let states: Vec<(String, i64)> =
+        sqlx::query_as("SELECT state, CAST(SUM(n) AS BIGINT) FROM order_state_tally WHERE merged = 0 GROUP BY state").fetch_all(db.pool()).await?;
     let mut by_state = [0; 5];
-    for (state, n) in rows {
+    for (state, n) in states {
         if let Some(i) = crate::domain::workorder::OrderState::ALL.iter().position(|s| s.code() == state) {
             by_state[i] = n;
         }
     }
-    Ok(OrderCounts { filed, assigned, resolved, rated, escalated, by_state })
+    Ok(OrderCounts {
+        filed: metric("filed") + partial.0,
+        assigned: metric("assigned") + partial.1,
+        resolved: metric("resolved") + partial.2,
+        rated: metric("rated") + partial.3,
+        escalated: metric("escalated") + partial.4,
+        by_state,
+    })
+}
+
+/// Orders under supervision now (督办: escalated and not closed), as the
+/// supervision list counts them, from the state tally.
+pub async fn supervised_count(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM order_state_tally WHERE escalated = 1 AND state <> 'closed'").fetch_one(db.pool()).await
+}
+
+/// `rate_counts` for the zone or by department, from the tallies: the orders
+/// first assigned on each local day per department (the counts that do not
+/// change with `today`), and the orders not yet signed for or resolved by
+/// deadline (those that do). The same figures as counting the period's
+/// orders, at a cost of its days times the departments.
+///
+/// # Errors
+/// A database failure; `Protocol` for a grouping the tallies do not hold
+/// (township, officer: use `rate_counts`).
+pub async fn tallied_rate_counts(db: &Db, group: RateGroup, from: &str, to: &str, today: &str) -> Result<Vec<GroupCounts>, sqlx::Error> {
+    let rows: Vec<(i64, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT department_id, CAST(SUM(assigned) AS BIGINT), CAST(SUM(signed) AS BIGINT), CAST(SUM(signed_in_time) AS BIGINT), \
+         CAST(SUM(resolved) AS BIGINT), CAST(SUM(rated) AS BIGINT), CAST(SUM(satisfied) AS BIGINT) \
+         FROM order_rate_tally WHERE day >= $1 AND day <= $2 GROUP BY department_id",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(db.pool())
+    .await?;
+    let due: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT department_id, limit_kind, CAST(SUM(n) AS BIGINT) FROM order_due_tally WHERE day >= $1 AND day <= $2 AND deadline <= $3 \
+         GROUP BY department_id, limit_kind",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(today)
+    .fetch_all(db.pool())
+    .await?;
+    let due_of = |department: i64, kind: &str| due.iter().filter(|(d, k, _)| *d == department && k == kind).map(|(_, _, n)| n).sum::<i64>();
+    let counts = |&(department, assigned, signed, signed_in_time, resolved, rated, satisfied): &(i64, i64, i64, i64, i64, i64, i64)| RateCounts {
+        assigned,
+        response_due: signed + due_of(department, "sign"),
+        signed_in_time,
+        resolution_due: resolved + due_of(department, "resolve"),
+        resolved,
+        rated,
+        satisfied,
+    };
+    match group {
+        RateGroup::Zone => {
+            let mut zone = RateCounts::default();
+            for c in rows.iter().map(counts) {
+                zone.assigned += c.assigned;
+                zone.response_due += c.response_due;
+                zone.signed_in_time += c.signed_in_time;
+                zone.resolution_due += c.resolution_due;
+                zone.resolved += c.resolved;
+                zone.rated += c.rated;
+                zone.satisfied += c.satisfied;
+            }
+            Ok(vec![GroupCounts { id: None, name: "开发区".into(), counts: zone }])
+        }
+        RateGroup::Department => {
+            // the departments in the database's own order of names, as the counting query sorts them
+            let departments: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM departments ORDER BY name").fetch_all(db.pool()).await?;
+            Ok(departments
+                .into_iter()
+                .filter_map(|(id, name)| {
+                    let row = rows.iter().find(|r| r.0 == id && r.1 > 0)?;
+                    Some(GroupCounts { id: Some(id), name, counts: counts(row) })
+                })
+                .collect())
+        }
+        RateGroup::Township | RateGroup::Officer => Err(sqlx::Error::Protocol("the rate tallies are by department only".into())),
+    }
 }

@@ -1,5 +1,6 @@
 //! HTTP: server-rendered pages, the JSON API under `/api/v1` (with its OpenAPI
-//! document), `/healthz` and `/metrics`. Routes are registered in `router.rs`.
+//! document), `/healthz` and `/metrics`. Routes are registered in `router.rs`;
+//! the request time limit is here.
 
 pub mod api;
 pub mod error;
@@ -14,6 +15,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::{Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
 use crate::app::auth::LoginThrottle;
 use crate::app::clock::{Clock, WorkContext};
 use crate::domain::calendar::WorkCalendar;
@@ -23,6 +29,28 @@ use crate::store::Db;
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The longest a request may take before it is answered 408.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Answers 408 in our error format (a Chinese page for page routes) when the
+/// rest of the stack takes longer than `limit`; the handler's work is dropped,
+/// and with it any transaction it had open, which rolls back.
+pub async fn time_limit(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_string();
+    let lang = i18n::Lang::of_headers(request.headers());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(http.path = %path, limit_ms = limit.as_millis() as u64, "request timed out");
+            let message = "请求处理超时，请稍后再试";
+            if path.starts_with("/api/") || path.starts_with("/open311/") {
+                let body =
+                    error::ErrorBody { error: error::ErrorDetail { code: "request_timeout".into(), message: message.into(), field: None, fields: Vec::new() } };
+                (StatusCode::REQUEST_TIMEOUT, axum::Json(body)).into_response()
+            } else {
+                pages::render_error_page(lang, None, StatusCode::REQUEST_TIMEOUT, message)
+            }
+        }
+    }
+}
 
 /// What every handler can reach.
 #[derive(Clone)]
@@ -59,8 +87,12 @@ impl AppState {
     }
 }
 
-/// How often the escalation sweep runs while serving.
-pub const SWEEP_INTERVAL: Duration = Duration::from_secs(60);
+/// How often the escalation sweep runs while serving: a minute, or
+/// `ZONEDESK_SWEEP_SECONDS` (tests of several instances shorten it).
+pub fn sweep_interval() -> Duration {
+    let seconds = std::env::var("ZONEDESK_SWEEP_SECONDS").ok().and_then(|s| s.parse::<u64>().ok()).filter(|s| *s > 0).unwrap_or(60);
+    Duration::from_secs(seconds)
+}
 
 /// The whole application as one axum router.
 pub fn app(state: AppState) -> axum::Router {
@@ -92,13 +124,20 @@ pub async fn serve_on(state: AppState, listener: tokio::net::TcpListener) -> std
     Ok(())
 }
 
-/// Escalates overdue orders and sends reminders, once a minute.
+/// Escalates overdue orders and sends reminders, once a minute; deletes
+/// expired sessions and log-in counters whose window has passed.
 async fn sweep_forever(state: AppState) {
-    let mut tick = tokio::time::interval(SWEEP_INTERVAL);
+    let mut tick = tokio::time::interval(sweep_interval());
     loop {
         tick.tick().await;
-        match crate::app::supervision::sweep(&state.work()).await {
-            Ok(r) if r.escalated + r.reminded > 0 => tracing::info!(escalated = r.escalated, reminded = r.reminded, "supervision sweep"),
+        if let Err(e) = crate::store::users::delete_expired_sessions(&state.db).await {
+            tracing::warn!(error = %e, "purging expired sessions failed");
+        }
+        if let Err(e) = state.throttle.purge(&state.db).await {
+            tracing::warn!(error = %e, "purging log-in counters failed");
+        }
+        match crate::app::supervision::scheduled_sweep(&state.work()).await {
+            Ok(Some(r)) if r.escalated + r.reminded > 0 => tracing::info!(escalated = r.escalated, reminded = r.reminded, "supervision sweep"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "supervision sweep failed"),
         }

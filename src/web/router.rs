@@ -7,7 +7,6 @@ use axum::routing::get;
 use axum::{Router, middleware};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -51,6 +50,8 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(admin::disable_user))
         .routes(routes!(admin::enable_user))
         .routes(routes!(admin::list_audit_entries))
+        .routes(routes!(admin::verify_audit_chain))
+        .routes(routes!(admin::revoke_user_sessions))
         .routes(routes!(wo::list_work_orders, wo::file_work_order))
         .routes(routes!(wo::show_work_order))
         .routes(routes!(wo::transition_work_order))
@@ -135,13 +136,16 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
 
     let (router, mut doc) = api.merge(page_routes).split_for_parts();
     doc.paths.paths.insert("/api/openapi.json".into(), openapi_path_item());
+    super::api::contract::complete(&mut doc);
     let doc_json = serde_json::to_value(&doc).unwrap_or_default();
 
     let router = router
         .route("/api/openapi.json", get(move || async move { Json(doc_json.clone()) }))
         .fallback(error::not_found)
+        // innermost, so that a panic's 500 is counted and carries the headers below
+        .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(middleware::from_fn_with_state(state.clone(), metrics::record))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn_with_state(REQUEST_TIMEOUT, super::time_limit))
         .layer(middleware::from_fn_with_state(MAX_BODY_BYTES, super::api::exchange::limit_request_bodies))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -152,7 +156,6 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(CatchPanicLayer::custom(error::panic_response))
         .with_state(state);
     (router, doc)
 }

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
-use zonedesk::store::{Backend, Db};
+use zonedesk::store::{Backend, Db, pii};
 use zonedesk::web::{self, AppState};
 
 pub struct TestApp {
@@ -75,19 +75,18 @@ fn postgres_template(base_url: &str) -> &'static str {
             let rt = tokio::runtime::Runtime::new().expect("runtime");
             rt.block_on(async {
                 let admin = Db::connect(&base_url).await.expect("connect postgres");
-                // templates of earlier runs (cargo runs one test binary at a time)
-                let stale: Vec<String> =
-                    sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'zdtpl\\_%'")
-                        .fetch_all(admin.pool())
-                        .await
-                        .expect("list stale templates");
-                for old in stale {
+                // templates of earlier runs: those whose test process is gone
+                let stale: Vec<String> = sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname LIKE 'zdtpl\\_%'")
+                    .fetch_all(admin.pool())
+                    .await
+                    .expect("list stale templates");
+                for old in stale.into_iter().filter(|name| !owner_is_running(name)) {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {old} WITH (FORCE)")).execute(admin.pool()).await;
                 }
                 // the pid alone can repeat across runs on a fresh machine; the random part cannot
                 let name = format!("zdtpl_{}_{}", std::process::id(), &zonedesk::app::auth::random_secret()[..8].to_lowercase());
                 sqlx::query(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await.expect("create the template database");
-                let db = Db::connect(&with_database(&base_url, &name)).await.expect("connect the template");
+                let db = Db::connect(&with_database(&base_url, &name)).await.expect("connect the template").with_pii_key(postgres_pii_key());
                 db.migrate().await.expect("migrate the template");
                 zonedesk::demo::load(&db, "demo").await.expect("demo loads");
                 db.close().await;
@@ -98,6 +97,19 @@ fn postgres_template(base_url: &str) -> &'static str {
         .join()
         .expect("template thread")
     })
+}
+
+/// The personal-information key of the PostgreSQL test databases (the
+/// template's and its copies'); SQLite keeps its key in a file beside the database.
+fn postgres_pii_key() -> pii::PiiKey {
+    static KEY: OnceLock<pii::PiiKey> = OnceLock::new();
+    KEY.get_or_init(pii::PiiKey::generate).clone()
+}
+
+/// True when the test process that made a template (`zdtpl_<pid>_…`) still runs:
+/// several test binaries may run at once on a developer's machine.
+fn owner_is_running(template: &str) -> bool {
+    template.split('_').nth(1).and_then(|pid| pid.parse::<u32>().ok()).is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
 }
 
 /// A SQLite database with the demo loaded, built once per test binary and copied
@@ -130,6 +142,8 @@ impl TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("zonedesk.db");
         std::fs::copy(sqlite_template(), &path).expect("copy template");
+        // the template's personal information is encrypted under the key beside it
+        std::fs::copy(pii::key_file_of(sqlite_template()), pii::key_file_of(&path)).expect("copy the template's key");
         let db = Db::connect(&format!("sqlite://{}", path.display())).await.expect("connect sqlite");
         db.migrate().await.expect("migrate");
         Self::start(db, Backend::Sqlite, Some(dir), None).await
@@ -147,7 +161,7 @@ impl TestApp {
             sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {template}")).execute(admin.pool()).await.expect("create the test database");
             admin.close().await;
         }
-        let db = Db::connect(&with_database(&base_url, &name)).await.expect("connect the test database");
+        let db = Db::connect(&with_database(&base_url, &name)).await.expect("connect the test database").with_pii_key(postgres_pii_key());
         db.migrate().await.expect("migrate");
         Some(Self::start(db, Backend::Postgres, None, Some((base_url, name))).await)
     }
@@ -163,6 +177,11 @@ impl TestApp {
         });
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
         TestApp { base, db, backend, client, _dir: dir, pg_schema }
+    }
+
+    /// The URL of a PostgreSQL test's own database, to point other processes at it.
+    pub fn postgres_url(&self) -> Option<String> {
+        self.pg_schema.as_ref().map(|(url, database)| with_database(url, database))
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,8 +1,13 @@
 //! Poor households (贫困户): one row per member, the rows of a household joined
 //! by its number in the file (户编号); the household's own columns are read
 //! from its first row.
+//!
+//! Members' ID numbers go out masked (4109**********1234), to everyone: no
+//! export carries them in clear. A masked number read back is refused, since
+//! it cannot be stored; the import takes whole numbers only.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::io::{Read, Seek};
 use std::sync::Arc;
 
@@ -11,6 +16,7 @@ use crate::app::Actor;
 use crate::app::clock::WorkContext;
 use crate::app::employment::{self as uc, HouseholdInput, MemberInput};
 use crate::domain::employment::EmploymentStatus;
+use crate::domain::id_number::{IdNumber, is_masked_id_number};
 use crate::error::AppError;
 use crate::report::xlsx::Cell;
 use crate::store::employment::{self as repo, Household, HouseholdFilter, Member};
@@ -24,6 +30,12 @@ pub(super) const COLUMNS: &[Column] = &[
     Column::optional("备注", 20.0, "", "不超过1000字。"),
     Column::required("成员姓名", 10.0, "王大山", "每名家庭成员一行（户主也是成员），每户最多20人。"),
     Column::optional("与户主关系", 10.0, "户主", "如户主、配偶、子女，不超过10字。"),
+    Column::optional(
+        "身份证号",
+        20.0,
+        "",
+        "成员的18位居民身份证号（最后一位可为X），加密保存。导出文件中的身份证号只显示前4位和后4位，不能原样导回，请填写完整号码。",
+    ),
     Column::optional("有劳动能力", 10.0, "是", "是或否，不填为否。"),
     Column::optional("就业状态", 10.0, "未就业", "未就业或已就业，不填为未就业。"),
     Column::optional("就业情况", 20.0, "", "在哪里就业，不超过100字。"),
@@ -32,7 +44,7 @@ pub(super) const COLUMNS: &[Column] = &[
 /// The columns of the household, as opposed to the member.
 const HOUSEHOLD_HEADERS: [&str; 5] = ["户主姓名", "所属乡镇办", "所在村", "住址", "备注"];
 
-fn member_cells(h: &Household, m: Option<&Member>) -> [Cell; 11] {
+fn member_cells(h: &Household, m: Option<&Member>) -> [Cell; 12] {
     let employment = m.and_then(|m| EmploymentStatus::parse(&m.employment)).map(EmploymentStatus::label);
     [
         h.id.into(),
@@ -43,6 +55,7 @@ fn member_cells(h: &Household, m: Option<&Member>) -> [Cell; 11] {
         h.notes.as_str().into(),
         m.map(|m| m.name.as_str()).into(),
         m.map(|m| m.relation.as_str()).into(),
+        m.map(|m| m.id_number.as_str()).into(),
         m.map(|m| if m.labour_capable == 1 { "是" } else { "否" }).into(),
         employment.into(),
         m.map(|m| m.employment_note.as_str()).into(),
@@ -58,7 +71,8 @@ pub(super) async fn export(cx: &WorkContext, actor: &Actor, f: HouseholdFilter, 
         let ids: Vec<i64> = page.items.iter().map(|h| h.id).collect();
         let mut conn = cx.db.pool().acquire().await?;
         let mut members: HashMap<i64, Vec<Member>> = HashMap::new();
-        for m in repo::members_of(&mut conn, &ids).await? {
+        for mut m in repo::members_of(&mut conn, &ids).await? {
+            m.id_number = cx.db.present_id_number(m.id_number_enc.as_deref(), false)?;
             members.entry(m.household_id).or_default().push(m);
         }
         drop(conn);
@@ -91,6 +105,32 @@ struct HouseholdChecker {
     townships: HashMap<String, i64>,
     groups: Vec<Group>,
     by_number: HashMap<String, usize>,
+    /// the row of each ID number, to name a number given twice
+    id_numbers: HashMap<String, usize>,
+}
+
+impl HouseholdChecker {
+    fn id_number(&mut self, r: &Row<'_>, p: &mut Problems) -> Option<String> {
+        let text = r.get("身份证号");
+        if text.is_empty() {
+            return None;
+        }
+        if is_masked_id_number(text) {
+            p.push(r.number, "身份证号", "身份证号已脱敏（只显示前4位和后4位），不能导入；请填写完整的18位号码");
+            return None;
+        }
+        let id = IdNumber::parse(text).map_err(|e| p.push(r.number, "身份证号", e.to_string())).ok()?;
+        match self.id_numbers.entry(id.as_str().to_string()) {
+            Entry::Occupied(first) => {
+                p.push(r.number, "身份证号", format!("与第{}行的身份证号重复", first.get()));
+                None
+            }
+            Entry::Vacant(v) => {
+                v.insert(r.number);
+                Some(id.as_str().to_string())
+            }
+        }
+    }
 }
 
 const MAX_MEMBERS: usize = 20;
@@ -120,6 +160,7 @@ impl Checker for HouseholdChecker {
                 }
             },
             employment_note: r.text(p, "就业情况", false, 100),
+            id_number: self.id_number(r, p),
         };
         match self.by_number.get(&number) {
             Some(&g) => {
@@ -177,7 +218,13 @@ pub(super) async fn import<R: Read + Seek + Send + 'static>(
     options: &ImportOptions,
     progress: Arc<dyn Progress>,
 ) -> Result<ImportReport, AppError> {
-    let checker = HouseholdChecker { actor: actor.clone(), townships: township_names(&cx.db).await?, groups: Vec::new(), by_number: HashMap::new() };
+    let checker = HouseholdChecker {
+        actor: actor.clone(),
+        townships: township_names(&cx.db).await?,
+        groups: Vec::new(),
+        by_number: HashMap::new(),
+        id_numbers: HashMap::new(),
+    };
     let mut checked = read(super::Kind::Households, source, checker, options, progress.clone()).await?;
     if let Some(report) = checked.refusal(options) {
         return Ok(report);

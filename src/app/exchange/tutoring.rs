@@ -1,6 +1,9 @@
 //! Volunteers (志愿者) and the children they help (帮扶对象): subjects and
 //! grades are written as the pages show them (数学、英语; 初一) and read either
 //! so or as codes and numbers.
+//!
+//! Phones go out in clear in an admin's export only (moving the registries
+//! between systems; audited), masked in everyone else's (`app::tutoring`).
 
 use std::collections::HashMap;
 use std::io::{Read, Seek};
@@ -84,12 +87,12 @@ fn child_cells(c: &Child) -> [Cell; 9] {
 }
 
 pub(super) async fn export_volunteers(cx: &WorkContext, actor: &Actor, f: VolunteerFilter, out: &mut Sheet<'_>) -> Result<(), AppError> {
-    export_pages!(out, |req| uc::list_volunteers(&cx.db, actor, f.clone(), &req).await?, |v| volunteer_cells(v));
+    export_pages!(out, |req| uc::export_volunteers(&cx.db, actor, f.clone(), &req).await?, |v| volunteer_cells(v));
     Ok(())
 }
 
 pub(super) async fn export_children(cx: &WorkContext, actor: &Actor, f: ChildFilter, out: &mut Sheet<'_>) -> Result<(), AppError> {
-    export_pages!(out, |req| uc::list_children(&cx.db, actor, f.clone(), &req).await?, |c| child_cells(c));
+    export_pages!(out, |req| uc::export_children(&cx.db, actor, f.clone(), &req).await?, |c| child_cells(c));
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-//! Administration endpoints: users and the audit log.
+//! Administration endpoints: users, their sessions, the audit log and its chain.
 
 use axum::Json;
 use axum::extract::State;
@@ -8,10 +8,10 @@ use utoipa::IntoParams;
 
 use super::List;
 use crate::app::users::UserInput;
-use crate::app::{audit as audit_uc, users as uc};
+use crate::app::{audit as audit_uc, auth as auth_uc, users as uc};
 use crate::error::AppError;
 use crate::store::PageRequest;
-use crate::store::audit::{AuditEntry, AuditFilter};
+use crate::store::audit::{AuditEntry, AuditFilter, ChainReport};
 use crate::store::users::User;
 use crate::web::AppState;
 use crate::web::error::ErrorBody;
@@ -70,4 +70,22 @@ pub async fn list_audit_entries(
 ) -> Result<Json<List<AuditEntry>>, AppError> {
     let (filter, page) = q.split();
     Ok(Json(audit_uc::list_audit_entries(&s.db, &actor, &filter, &page).await?.into()))
+}
+
+/// How many sessions and tokens were ended.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Revoked {
+    pub revoked: u64,
+}
+
+#[utoipa::path(delete, path = "/api/v1/users/{id}/sessions", tag = "admin", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "every session and token of the user ended", body = Revoked), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn revoke_user_sessions(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Revoked>, AppError> {
+    Ok(Json(Revoked { revoked: auth_uc::revoke_user_sessions(&s.db, &actor, id).await? }))
+}
+
+#[utoipa::path(get, path = "/api/v1/audit/verify", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, description = "the walk of the hash chain: ok, or the first broken entry and why", body = ChainReport), (status = 403, body = ErrorBody)))]
+pub async fn verify_audit_chain(State(s): State<AppState>, ApiUser(actor): ApiUser) -> Result<Json<ChainReport>, AppError> {
+    Ok(Json(audit_uc::verify_audit_chain(&s.db, &actor).await?))
 }

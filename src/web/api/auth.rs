@@ -1,4 +1,5 @@
-//! API log-in: exchange a user name and password for a bearer token, and revoke it.
+//! API log-in: exchange a user name and password for a bearer token (it expires
+//! after `auth::BEARER_TOKEN_HOURS`), and revoke it.
 
 use axum::Json;
 use axum::extract::State;
@@ -25,7 +26,10 @@ pub struct Credentials {
 pub struct TokenAnswer {
     /// send as `Authorization: Bearer <token>`
     pub token: String,
-    pub expires_in_days: i64,
+    /// seconds until the token stops working (then log in again)
+    pub expires_in: i64,
+    /// when the token stops working (ISO-8601 UTC)
+    pub expires_at: String,
 }
 
 /// Who the token belongs to.
@@ -45,7 +49,7 @@ pub struct Me {
     responses((status = 200, body = TokenAnswer), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn issue_token(State(s): State<AppState>, ApiJson(c): ApiJson<Credentials>) -> Result<Json<TokenAnswer>, AppError> {
     let session = auth::log_in(&s.db, &s.throttle, &c.username, &c.password, SessionKind::Bearer).await?;
-    Ok(Json(TokenAnswer { token: session.token, expires_in_days: auth::BEARER_TOKEN_DAYS }))
+    Ok(Json(TokenAnswer { token: session.token, expires_in: auth::BEARER_TOKEN_HOURS * 3600, expires_at: session.expires_at }))
 }
 
 #[utoipa::path(delete, path = "/api/v1/auth/token", tag = "auth", security(("bearer" = [])),

@@ -116,7 +116,7 @@ pub async fn set_posting_status(
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 pub struct HouseholdQuery {
     pub township_id: Option<i64>,
-    /// part of the head's name or the village
+    /// part of the head's name or the village, or a member's whole ID number
     pub q: Option<String>,
     /// only households that break 一户一人一岗
     pub gaps_only: Option<bool>,
@@ -126,7 +126,8 @@ pub struct HouseholdQuery {
 
 impl HouseholdQuery {
     pub fn filter(&self) -> (HouseholdFilter, PageRequest) {
-        let f = HouseholdFilter { township_id: self.township_id, q: nonempty(&self.q), gaps_only: self.gaps_only.unwrap_or(false) };
+        let f =
+            HouseholdFilter { township_id: self.township_id, q: nonempty(&self.q), gaps_only: self.gaps_only.unwrap_or(false), ..HouseholdFilter::default() };
         (f, PageRequest { page: self.page, per_page: self.per_page })
     }
 }

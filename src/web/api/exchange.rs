@@ -131,7 +131,8 @@ pub async fn import_bytes(s: &AppState, actor: &Actor, kind: Kind, bytes: Bytes,
 }
 
 #[utoipa::path(get, path = "/api/v1/exports/{kind}", tag = "reports",
-    params(("kind" = String, Path, description = "enterprises, cadres, households, volunteers, children, sites, job-postings, work-orders, status-reports"),
+    params(("kind" = String, Path, description = "enterprises, cadres, households, volunteers, children, sites, job-postings, work-orders, status-reports",
+            pattern = "^(enterprises|cadres|households|volunteers|children|sites|job-postings|work-orders|status-reports)$"),
         ("query" = Option<String>, Query, description = "the filters of the kind's list (as GET /api/v1/{kind} takes them); page and per_page are ignored")),
     security(("bearer" = [])),
     responses((status = 200, description = "the list as an .xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -146,7 +147,7 @@ pub async fn export_list(
 }
 
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "reports",
-    params(("kind" = String, Path, description = "enterprises, cadres, households, volunteers, children, sites, job-postings")),
+    params(("kind" = String, Path, description = "enterprises, cadres, households, volunteers, children, sites, job-postings", pattern = "^(enterprises|cadres|households|volunteers|children|sites|job-postings)$")),
     security(("bearer" = [])),
     responses((status = 200, description = "the import template: headers, an example row, and how to fill in each column", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -177,6 +178,19 @@ pub struct RefusalDetail {
     pub report: ImportReport,
 }
 
+/// The two 422 answers of an import: a refused file with its report, or no file at all.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ImportUnprocessable {
+    Refused(ImportRefusal),
+    NoFile(ErrorBody),
+}
+
+/// The body of an import: the .xlsx file's bytes.
+#[derive(Debug, ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct XlsxFile(pub Vec<u8>);
+
 /// The answer to an import: 200 with the report, or 422 when nothing was stored.
 pub fn report_response(report: ImportReport) -> Response {
     if report.outcome == Outcome::Refused {
@@ -190,12 +204,12 @@ pub fn report_response(report: ImportReport) -> Response {
 }
 
 #[utoipa::path(post, path = "/api/v1/imports/{kind}", tag = "reports",
-    params(("kind" = String, Path, description = "enterprises, cadres, households, volunteers, children, sites, job-postings"), ImportQuery),
-    request_body(content = Vec<u8>, description = "the .xlsx file (at most 20 MiB and 50,000 rows; larger files: zonedesk import)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    params(("kind" = String, Path, description = "enterprises, cadres, households, volunteers, children, sites, job-postings", pattern = "^(enterprises|cadres|households|volunteers|children|sites|job-postings)$"), ImportQuery),
+    request_body(content = XlsxFile, description = "the .xlsx file (at most 20 MiB and 50,000 rows; larger files: zonedesk import)", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     security(("bearer" = [])),
     responses((status = 200, description = "imported (or checked, for a dry run)", body = ImportReport),
         (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 413, body = ErrorBody),
-        (status = 422, description = "refused: nothing stored; the report names every problem's row and column", body = ImportRefusal)))]
+        (status = 422, description = "refused: nothing stored; the report names every problem's row and column (or no file was sent)", body = ImportUnprocessable)))]
 pub async fn import_file(
     State(s): State<AppState>,
     ApiUser(actor): ApiUser,

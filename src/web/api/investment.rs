@@ -126,6 +126,7 @@ pub struct ProgressQuery {
     /// default: the business day's year
     pub year: Option<i32>,
     /// 1–4 (default: the business day's quarter)
+    #[param(minimum = 1, maximum = 4)]
     pub quarter: Option<u8>,
     /// count up to this day, YYYY-MM-DD (default: the business day)
     pub as_of: Option<String>,

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod contract;
 pub mod employment;
 pub mod exchange;
 pub mod inspections;

@@ -101,6 +101,7 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("households.relation", "与户主关系", "Relation"),
     ("households.employment", "就业状态", "Employment"),
     ("households.employment_note", "就业情况", "Where"),
+    ("households.id_number", "身份证号", "ID number"),
     ("households.yes", "有", "Yes"),
     ("households.no", "无", "No"),
     ("households.members_hint", "户主本人也请作为成员登记；不需要的行留空。", "Register the head as a member too; leave unused rows empty."),
@@ -149,6 +150,7 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("transport.passengers", "乘客", "Passengers"),
     ("transport.boarded", "检测合格上车", "Boarded"),
     ("transport.name", "姓名", "Name"),
+    ("transport.id_number", "身份证号", "ID number"),
     ("transport.destination", "务工地点", "Destination"),
     ("transport.temperature", "体温（℃）", "Temperature (°C)"),
     ("transport.health_code", "健康码", "Health code"),
@@ -508,6 +510,7 @@ impl HouseholdForm {
                 labour_capable: l == "true",
                 employment: Some(e.clone()).filter(|e| !e.is_empty()),
                 employment_note: String::new(),
+                id_number: None,
             })
             .collect();
         HouseholdInput {
@@ -716,6 +719,8 @@ pub struct MemberForm {
     pub employment: String,
     #[serde(default)]
     pub employment_note: String,
+    /// 身份证号: only the add-member form has the field (an update leaves it as stored)
+    pub id_number: Option<String>,
     #[serde(default)]
     pub version: String,
 }
@@ -728,6 +733,7 @@ impl MemberForm {
             labour_capable: self.labour_capable == "true",
             employment: Some(self.employment.clone()).filter(|e| !e.is_empty()),
             employment_note: self.employment_note.clone(),
+            id_number: self.id_number.clone(),
         }
     }
 }
@@ -1033,6 +1039,7 @@ impl BatchForm {
                 destination: self.row("destination", n),
                 temperature,
                 health_code: self.row("health_code", n),
+                id_number: self.row("id_number", n),
             });
         }
         if !errors.is_empty() {
@@ -1052,6 +1059,7 @@ impl BatchForm {
 struct PassengerRowForm {
     n: usize,
     name: String,
+    id_number: String,
     destination: String,
     temperature: String,
     codes: Vec<Choice>,
@@ -1070,7 +1078,7 @@ struct BatchFormPage {
 impl BatchFormPage {
     /// The messages about the passengers as a whole and about their rows.
     fn passenger_errors(&self) -> Vec<&str> {
-        ["passengers", "passengers.name", "passengers.destination", "passengers.temperature", "passengers.health_code", "passengers.member_id"]
+        ["passengers", "passengers.name", "passengers.id_number", "passengers.destination", "passengers.temperature", "passengers.health_code", "passengers.member_id"]
             .iter()
             .map(|f| self.errors.get(f))
             .filter(|e| !e.is_empty())
@@ -1091,6 +1099,7 @@ async fn batch_form(s: &AppState, user: &PageUser, lang: Lang, f: BatchForm, err
             PassengerRowForm {
                 n,
                 name: f.row("name", n),
+                id_number: f.row("id_number", n),
                 destination: f.row("destination", n),
                 temperature: f.row("temperature", n),
                 codes: HealthCode::ALL.iter().map(|h| Choice::new(h.code(), lang.label("health_code", h.code()), &current)).collect(),

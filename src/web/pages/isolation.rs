@@ -93,6 +93,7 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("isolation.gender", "性别", "Gender"),
     ("isolation.age", "年龄", "Age"),
     ("isolation.phone", "联系电话", "Phone"),
+    ("isolation.id_number", "身份证号", "ID number"),
     ("isolation.source", "人员来源", "Reason"),
     ("isolation.origin", "来源地", "Came from"),
     ("isolation.room", "房间", "Room"),
@@ -490,6 +491,8 @@ pub struct PersonForm {
     #[serde(default)]
     pub phone: String,
     #[serde(default)]
+    pub id_number: String,
+    #[serde(default)]
     pub source: String,
     #[serde(default)]
     pub origin: String,
@@ -553,6 +556,7 @@ pub async fn check_in(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPat
         gender: f.gender.clone(),
         age: num(&f.age),
         phone: f.phone.clone(),
+        id_number: f.id_number.clone(),
         source: f.source.clone(),
         origin: f.origin.clone(),
         room_id: num(&f.room_id),
@@ -617,6 +621,7 @@ struct PersonPage {
     tabs: Tabs,
     p: PersonRow,
     phone: String,
+    id_number: String,
     release_note: String,
     version: i64,
     readings: Vec<ReadingRow>,
@@ -639,6 +644,7 @@ async fn person_view(s: &AppState, user: &PageUser, lang: Lang, id: i64, f: Read
         tabs: Tabs { id: point_id, name: d.person.point_name.clone(), active: "persons" },
         p: person_row(lang, &today, &d.person),
         phone: d.person.phone.clone(),
+        id_number: d.person.id_number.clone(),
         release_note: d.person.release_note.clone(),
         version: d.person.version,
         readings: d.temperatures.iter().map(|t| reading_row(lang, t)).collect(),
