@@ -62,7 +62,12 @@ rss_sampler_start() {
   ) &
   RSS_SAMPLER=$!
 }
-rss_sampler_stop() { [ -n "${RSS_SAMPLER:-}" ] && kill "$RSS_SAMPLER" 2>/dev/null; wait "$RSS_SAMPLER" 2>/dev/null || true; RSS_SAMPLER=; }
+rss_sampler_stop() {
+  [ -n "${RSS_SAMPLER:-}" ] || return 0
+  kill "$RSS_SAMPLER" 2>/dev/null || true
+  wait "$RSS_SAMPLER" 2>/dev/null || true
+  RSS_SAMPLER=
+}
 
 # run_wrk NAME OUTDIR CONNS DURATION URL [wrk args...] — one wrk run; its parsed line goes to OUTDIR/summary.tsv.
 run_wrk() {

@@ -69,7 +69,8 @@ if [ -n "$DATA" ]; then
     DBFILE="$DATA/zonedesk.db"
   else
     say "copying $DATA/zonedesk.db ($(du -h "$DATA/zonedesk.db" | cut -f1)) to a scratch folder"
-    for s in "" -wal -shm; do [ -f "$DATA/zonedesk.db$s" ] && cp "$DATA/zonedesk.db$s" "$SCRATCH/zonedesk.db$s"; done
+    # the database with its WAL and its key file (zonedesk.db.key)
+    for f in "$DATA"/zonedesk.db*; do cp -p "$f" "$SCRATCH/"; done
     DBFILE="$SCRATCH/zonedesk.db"
   fi
   URL="sqlite://$DBFILE"
@@ -123,22 +124,25 @@ TOWNSHIP=$(json_get "$BASE/api/v1/townships" "$AUTH" '" ".join(str(t["id"]) for 
 LIST_Q= LIST_TOTAL=0
 for t in $TOWNSHIP; do
   n=$(json_get "$BASE/api/v1/work-orders?state=assigned&township_id=$t&per_page=1" "$AUTH" 'j["total"]')
-  if [ "$n" -gt "$LIST_TOTAL" ]; then LIST_TOTAL=$n; LIST_Q="state=assigned&township_id=$t&page=2&per_page=25"; fi
+  if [ "$n" -gt "$LIST_TOTAL" ]; then LIST_TOTAL=$n; LIST_Q="state=assigned&township_id=$t"; fi
 done
-[ -n "$LIST_Q" ] || LIST_Q="state=assigned&page=2&per_page=25"
+[ -n "$LIST_Q" ] || LIST_Q="state=assigned"
+# page 2 when there is one (a small data set may have fewer than 26 matches)
+if [ "$LIST_TOTAL" -gt 25 ]; then LIST_Q="$LIST_Q&page=2&per_page=25"; else LIST_Q="$LIST_Q&page=1&per_page=25"; fi
 printf 'orders\t%s\nenterprises\t%s\norder_ids\t%s..%s\nnewest_day\t%s\nlist_query\t%s (%s match)\n' "$ORDERS" "$ENTERPRISES" "$ID_LO" "$ID_HI" "$NEWEST_DAY" "$LIST_Q" "$LIST_TOTAL" >> "$META"
 say "data set: $ORDERS orders (ids $ID_LO..$ID_HI), $ENTERPRISES enterprises, newest order on $NEWEST_DAY"
 
 # Open311: the public list as a client asks for it (the last 90 days); a data set
-# older than that is asked for its own last 90 days instead.
-O311="/open311/v2/requests.json"
-O311_N=$(json_get "$BASE$O311" "Accept: application/json" 'len(j)')
-if [ "$O311_N" = 0 ]; then
-  START=$(python3 -c "import datetime as d; print((d.date.fromisoformat('$NEWEST_DAY') - d.timedelta(days=89)).isoformat())")
-  O311="$O311?start_date=${START}T00:00:00Z&end_date=${NEWEST_DAY}T23:59:59Z"
+# older than that is asked for its own last 90 days instead; if the public sees
+# nothing there, the leader's view (api_key) is asked for.
+START=$(python3 -c "import datetime as d; print((d.date.fromisoformat('$NEWEST_DAY') - d.timedelta(days=89)).isoformat())")
+O311_N=0
+for q in "" "?start_date=${START}T00:00:00Z&end_date=${NEWEST_DAY}T23:59:59Z" "?start_date=${START}T00:00:00Z&end_date=${NEWEST_DAY}T23:59:59Z&api_key=$TOKEN"; do
+  O311="/open311/v2/requests.json$q"
   O311_N=$(json_get "$BASE$O311" "Accept: application/json" 'len(j)')
-fi
-printf 'open311_query\t%s (%s requests)\nbriefing_date\t%s\n' "$O311" "$O311_N" "$NEWEST_DAY" >> "$META"
+  if [ "$O311_N" -gt 0 ]; then break; fi
+done
+printf 'open311_query\t%s (%s requests)\nbriefing_date\t%s\n' "${O311/$TOKEN/TOKEN}" "$O311_N" "$NEWEST_DAY" >> "$META"
 
 SESSION=
 if has dashboard || has briefing; then
@@ -168,6 +172,7 @@ if has create; then
   printf 'orders_after_create\t%s\n' "$AFTER" >> "$META"
 fi
 rss_sampler_stop
+sed -i "s/$TOKEN/TOKEN/g" "$OUT"/wrk/*.txt   # wrk prints the URL, and Open311's may carry the token
 printf 'load_after\t%s\n' "$(loadavg)" >> "$META"
 zd_stop "$SERVER_PID"; SERVER_PID=
 
@@ -185,6 +190,8 @@ if [ "$IMPORT_ROWS" -gt 0 ]; then
     ADMIN_URL=$URL
     psql -q "$ADMIN_URL" -c "DROP DATABASE IF EXISTS $IMPORT_DB" -c "CREATE DATABASE $IMPORT_DB" >/dev/null
     IMPORT_URL=$(python3 -c "import sys,urllib.parse as u; p=u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path='/$IMPORT_DB')))" "$URL")
+    # PostgreSQL keeps no key file: a fresh database may take a fresh key
+    [ -n "${ZONEDESK_PII_KEY:-}" ] || { ZONEDESK_PII_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))'); export ZONEDESK_PII_KEY; }
   else
     IMPORT_URL="sqlite://$SCRATCH/import.db"
   fi

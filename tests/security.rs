@@ -249,7 +249,11 @@ async fn the_throttle_counts_failures_on_every_instance(app: TestApp) {
     // another name is not affected
     assert_eq!(log_in_at(client, &other, "hengfeng", "demo").await.status(), StatusCode::OK);
     // once the window has passed, the right password works again and the count is gone
-    sqlx::query("UPDATE login_throttle SET window_start = $1 WHERE subject = 'xuehui'").bind("2020-03-19T00:00:00.000000Z").execute(app.db.pool()).await.unwrap();
+    sqlx::query("UPDATE login_throttle SET window_start = $1 WHERE subject = 'xuehui'")
+        .bind("2020-03-19T00:00:00.000000Z")
+        .execute(app.db.pool())
+        .await
+        .unwrap();
     assert_eq!(log_in_at(client, &other, "xuehui", "demo").await.status(), StatusCode::OK);
     assert_eq!(app.count("login_throttle WHERE subject = 'xuehui'").await, 0);
 }

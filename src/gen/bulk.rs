@@ -1,10 +1,17 @@
 //! Multi-row INSERT for the bulk load: one statement carries hundreds of rows,
 //! and every full statement of a table has the same text, so each connection
-//! prepares it once. `$n` placeholders, as both backends read them.
+//! prepares it once.
+//!
+//! Placeholders are the one per-backend branch: PostgreSQL needs `$n`, and on
+//! SQLite numbered placeholders cost time quadratic in their number (sqlx asks
+//! `sqlite3_bind_parameter_name` for each, which walks the statement's list of
+//! names), so SQLite gets anonymous `?`, bound in order.
 
 use sqlx::AnyConnection;
 use sqlx::any::{Any, AnyArguments};
 use sqlx::query::Query;
+
+use crate::store::Backend;
 
 /// A query being bound.
 pub type Q<'q> = Query<'q, Any, AnyArguments<'q>>;
@@ -28,7 +35,7 @@ impl Table {
         (MAX_VALUES / self.columns.len()).clamp(1, MAX_ROWS)
     }
 
-    fn sql(&self, rows: usize) -> String {
+    fn sql(&self, rows: usize, backend: Backend) -> String {
         let width = self.columns.len();
         let mut sql = format!("INSERT INTO {} ({}) VALUES ", self.name, self.columns.join(", "));
         sql.reserve(rows * width * 7);
@@ -38,8 +45,13 @@ impl Table {
                 if c > 0 {
                     sql.push_str(", ");
                 }
-                sql.push('$');
-                sql.push_str(&(r * width + c + 1).to_string());
+                match backend {
+                    Backend::Sqlite => sql.push('?'),
+                    Backend::Postgres => {
+                        sql.push('$');
+                        sql.push_str(&(r * width + c + 1).to_string());
+                    }
+                }
             }
             sql.push(')');
         }
@@ -51,15 +63,15 @@ impl Table {
 ///
 /// # Errors
 /// The database refused a statement (a constraint, or the connection failed).
-pub async fn insert<R>(conn: &mut AnyConnection, table: &Table, rows: &[R], bind: Binder<R>) -> Result<(), sqlx::Error> {
+pub async fn insert<R>(conn: &mut AnyConnection, backend: Backend, table: &Table, rows: &[R], bind: Binder<R>) -> Result<(), sqlx::Error> {
     let per = table.rows_per_statement();
-    let full = table.sql(per);
+    let full = table.sql(per, backend);
     for chunk in rows.chunks(per) {
         let partial;
         let sql = if chunk.len() == per {
             &full
         } else {
-            partial = table.sql(chunk.len());
+            partial = table.sql(chunk.len(), backend);
             &partial
         };
         let mut query = sqlx::query(sql);
@@ -78,7 +90,8 @@ mod tests {
     #[test]
     fn placeholders_are_numbered_across_rows() {
         let t = Table { name: "t", columns: &["a", "b"] };
-        assert_eq!(t.sql(2), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(t.sql(2, Backend::Postgres), "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4)");
+        assert_eq!(t.sql(2, Backend::Sqlite), "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)");
         let wide = Table { name: "w", columns: &["c"; 100] };
         assert_eq!(wide.rows_per_statement(), 300);
     }

@@ -14,6 +14,7 @@ use super::names;
 use super::{GenError, Period, Sizes};
 use crate::app::exchange::Progress;
 use crate::domain::{EnterpriseInput, EnterpriseKind, TownshipKind};
+use crate::store::Backend;
 
 /// 职能部门 that orders are assigned to and cadres come from.
 pub const DEPARTMENTS: &[&str] = &[
@@ -111,6 +112,7 @@ pub struct RegistryCounts {
 /// A database failure, or a generated enterprise the registry would refuse (a bug).
 pub async fn generate(
     conn: &mut AnyConnection,
+    backend: Backend,
     rng: &mut StdRng,
     sizes: &Sizes,
     first: Day,
@@ -122,10 +124,10 @@ pub async fn generate(
     let (townships, city_of_township) = townships(rng, sizes.townships, cities);
     let registered = timestamp(local_midnight(first - 800) + 9 * HOUR);
     let rows: Vec<(i64, &str, &str, &str)> = townships.iter().map(|(t, kind)| (t.id, t.name.as_str(), kind.code(), registered.as_str())).collect();
-    insert(conn, &TOWNSHIPS, &rows, bind_township).await?;
+    insert(conn, backend, &TOWNSHIPS, &rows, bind_township).await?;
     let departments: Vec<(i64, &'static str)> = DEPARTMENTS.iter().enumerate().map(|(i, n)| (i as i64 + 1, *n)).collect();
     let rows: Vec<(i64, &str, &str)> = departments.iter().map(|(id, n)| (*id, *n, registered.as_str())).collect();
-    insert(conn, &DEPARTMENTS_TABLE, &rows, bind_department).await?;
+    insert(conn, backend, &DEPARTMENTS_TABLE, &rows, bind_department).await?;
     progress.advance((sizes.townships + DEPARTMENTS.len()) as u64);
     let townships: Vec<Town> = townships.into_iter().map(|(t, _)| t).collect();
 
@@ -176,12 +178,12 @@ pub async fn generate(
             officers: Vec::new(),
         });
         if batch.len() == 5_000 {
-            insert(conn, &ENTERPRISES, &batch, bind_enterprise).await?;
+            insert(conn, backend, &ENTERPRISES, &batch, bind_enterprise).await?;
             progress.advance(batch.len() as u64);
             batch.clear();
         }
     }
-    insert(conn, &ENTERPRISES, &batch, bind_enterprise).await?;
+    insert(conn, backend, &ENTERPRISES, &batch, bind_enterprise).await?;
     progress.advance(batch.len() as u64);
 
     progress.stage("干部、首席服务员、绿名单", (sizes.officers + sizes.enterprises) as u64);
@@ -200,10 +202,10 @@ pub async fn generate(
         });
         cadres.push(Cadre { id: i as i64 + 1, name });
     }
-    insert(conn, &CADRES, &rows, bind_cadre).await?;
+    insert(conn, backend, &CADRES, &rows, bind_cadre).await?;
     let mut counts = RegistryCounts::default();
-    counts.assignments = assign_officers(conn, rng, &mut enterprises, cadres.len(), first, last).await?;
-    counts.green_listed = green_list(conn, rng, &mut enterprises, &cadres, first, last).await?;
+    counts.assignments = assign_officers(conn, backend, rng, &mut enterprises, cadres.len(), first, last).await?;
+    counts.green_listed = green_list(conn, backend, rng, &mut enterprises, &cadres, first, last).await?;
     progress.advance((sizes.officers + sizes.enterprises) as u64);
     Ok((World { townships, departments, enterprises, cadres }, counts))
 }
@@ -270,7 +272,7 @@ fn headcount_range(kind: EnterpriseKind) -> (f64, f64) {
 
 /// Gives about 92% of enterprises a current officer, spread evenly over the
 /// cadres; some had another officer before, and some lost theirs.
-async fn assign_officers(conn: &mut AnyConnection, rng: &mut StdRng, enterprises: &mut [Ent], cadres: usize, first: Day, last: Day) -> Result<usize, GenError> {
+async fn assign_officers(conn: &mut AnyConnection, backend: Backend, rng: &mut StdRng, enterprises: &mut [Ent], cadres: usize, first: Day, last: Day) -> Result<usize, GenError> {
     if cadres == 0 {
         return Ok(0);
     }
@@ -300,18 +302,18 @@ async fn assign_officers(conn: &mut AnyConnection, rng: &mut StdRng, enterprises
             ent.officers.push((cadre, Period { from, until: Some(until) }));
         }
         if rows.len() >= 5_000 {
-            insert(conn, &ASSIGNMENTS, &rows, bind_assignment).await?;
+            insert(conn, backend, &ASSIGNMENTS, &rows, bind_assignment).await?;
             rows.clear();
         }
     }
-    insert(conn, &ASSIGNMENTS, &rows, bind_assignment).await?;
+    insert(conn, backend, &ASSIGNMENTS, &rows, bind_assignment).await?;
     Ok(enterprises.iter().map(|e| e.officers.len()).sum())
 }
 
 /// Lists export-oriented enterprises (a third of the foreign-trade ones, a few
 /// industrial ones), delists some again, and gives each listed one a service
 /// team led by its officer. Returns how many are listed now.
-async fn green_list(conn: &mut AnyConnection, rng: &mut StdRng, enterprises: &mut [Ent], cadres: &[Cadre], first: Day, last: Day) -> Result<usize, GenError> {
+async fn green_list(conn: &mut AnyConnection, backend: Backend, rng: &mut StdRng, enterprises: &mut [Ent], cadres: &[Cadre], first: Day, last: Day) -> Result<usize, GenError> {
     let mut listings = Vec::new();
     let mut team = Vec::new();
     let mut current = 0;
@@ -349,10 +351,10 @@ async fn green_list(conn: &mut AnyConnection, rng: &mut StdRng, enterprises: &mu
         }
     }
     for chunk in listings.chunks(5_000) {
-        insert(conn, &GREEN_LIST, chunk, bind_green).await?;
+        insert(conn, backend, &GREEN_LIST, chunk, bind_green).await?;
     }
     for chunk in team.chunks(5_000) {
-        insert(conn, &TEAM, chunk, bind_team).await?;
+        insert(conn, backend, &TEAM, chunk, bind_team).await?;
     }
     Ok(current)
 }

@@ -183,7 +183,7 @@ pub async fn generate(db: &Db, options: &GenOptions, progress: &dyn Progress) ->
 
     let mut conn = db.pool().acquire().await?;
     bulk_mode(&mut conn, db.backend(), true).await?;
-    let result = load(&mut conn, options, &seed, calendar, first, today, end, last_report_day, progress).await;
+    let result = load(&mut conn, db.backend(), options, &seed, calendar, first, today, end, last_report_day, progress).await;
     // the connection goes back to the pool as the server would open it
     let restored = bulk_mode(&mut conn, db.backend(), false).await;
     let mut summary = result?;
@@ -202,6 +202,7 @@ pub async fn generate(db: &Db, options: &GenOptions, progress: &dyn Progress) ->
 #[allow(clippy::too_many_arguments)]
 async fn load(
     conn: &mut AnyConnection,
+    backend: Backend,
     options: &GenOptions,
     seed: &dyn Fn(u64) -> StdRng,
     calendar: Days,
@@ -215,7 +216,7 @@ async fn load(
     let mut summary = Summary::default();
 
     let mut tx = conn.begin().await?;
-    let (world, registry) = enterprises::generate(&mut tx, &mut seed(1), &sizes, first, today, progress).await?;
+    let (world, registry) = enterprises::generate(&mut tx, backend, &mut seed(1), &sizes, first, today, progress).await?;
     tx.commit().await?;
     summary.townships = world.townships.len();
     summary.departments = world.departments.len();
@@ -241,9 +242,9 @@ async fn load(
     let written: Result<(), GenError> = async {
         while let Some(chunk) = chunks.recv().await {
             let mut tx = conn.begin().await?;
-            bulk::insert(&mut tx, &orders::VISITS, &chunk.visits, orders::bind_visit).await?;
-            bulk::insert(&mut tx, &orders::ORDERS, &chunk.orders, orders::bind_order).await?;
-            bulk::insert(&mut tx, &orders::EVENTS, &chunk.events, orders::bind_event).await?;
+            bulk::insert(&mut tx, backend, &orders::VISITS, &chunk.visits, orders::bind_visit).await?;
+            bulk::insert(&mut tx, backend, &orders::ORDERS, &chunk.orders, orders::bind_order).await?;
+            bulk::insert(&mut tx, backend, &orders::EVENTS, &chunk.events, orders::bind_event).await?;
             tx.commit().await?;
             progress.advance(chunk.orders.len() as u64);
         }
@@ -283,7 +284,7 @@ async fn load(
     let written: Result<(), GenError> = async {
         while let Some(rows) = batches.recv().await {
             let mut tx = conn.begin().await?;
-            bulk::insert(&mut tx, &reports::REPORTS, &rows, reports::bind_report).await?;
+            bulk::insert(&mut tx, backend, &reports::REPORTS, &rows, reports::bind_report).await?;
             tx.commit().await?;
             summary.reports += rows.len();
             progress.advance(rows.len() as u64);

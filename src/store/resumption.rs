@@ -219,7 +219,7 @@ const SUMS: &str = "CAST(COALESCE(SUM(known), 0) AS BIGINT), CAST(COALESCE(SUM(r
 pub async fn tally_series(db: &Db, f: &ReportFilter, from: &str, to: &str) -> Result<(TallySums, Vec<(String, TallySums)>), sqlx::Error> {
     let (table, mut before) = tally_source(f);
     let mut during = tally_source(f).1;
-    before.push("day <= {}", from);
+    before.push("day < {}", from);
     during.push("day >= {}", from).push("day <= {}", to);
     let base: SumsRow = sqlx::query_as_with(&format!("SELECT {SUMS} FROM {table}{}", before.where_sql()), before.args()).fetch_one(db.pool()).await?;
     let days: Vec<(String, i64, i64, i64, i64, i64, i64)> =

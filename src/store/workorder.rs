@@ -728,7 +728,7 @@ pub async fn counts_until(db: &Db, until: &str) -> Result<OrderCounts, sqlx::Err
         "SELECT metric, CAST(SUM(n) AS BIGINT) FROM (\
          SELECT metric, n FROM order_tally WHERE grain = 'month' AND bucket < $1 \
          UNION ALL SELECT metric, n FROM order_tally WHERE grain = 'day' AND bucket >= $1 AND bucket < $2 \
-         UNION ALL SELECT metric, n FROM order_tally WHERE grain = 'hour' AND bucket >= $2 AND bucket <= $3) b GROUP BY metric",
+         UNION ALL SELECT metric, n FROM order_tally WHERE grain = 'hour' AND bucket >= $2 AND bucket < $3) b GROUP BY metric",
     )
     .bind(month)
     .bind(day)
@@ -791,7 +791,7 @@ pub async fn tallied_rate_counts(db: &Db, group: RateGroup, from: &str, to: &str
     .fetch_all(db.pool())
     .await?;
     let due: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT department_id, limit_kind, CAST(SUM(n) AS BIGINT) FROM order_due_tally WHERE day >= $1 AND day <= $2 AND deadline <= $3 \
+        "SELECT department_id, limit_kind, CAST(SUM(n) AS BIGINT) FROM order_due_tally WHERE day >= $1 AND day <= $2 AND deadline < $3 \
          GROUP BY department_id, limit_kind",
     )
     .bind(from)
