@@ -32,6 +32,7 @@ async fn start(database_url: &str) -> Instance {
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .env("ZONEDESK_DATABASE_URL", database_url)
         .env("ZONEDESK_SWEEP_SECONDS", "1")
+        .env("ZONEDESK_PII_KEY", common::postgres_pii_key_hex())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()

@@ -102,8 +102,13 @@ fn postgres_template(base_url: &str) -> &'static str {
 /// The personal-information key of the PostgreSQL test databases (the
 /// template's and its copies'); SQLite keeps its key in a file beside the database.
 fn postgres_pii_key() -> pii::PiiKey {
-    static KEY: OnceLock<pii::PiiKey> = OnceLock::new();
-    KEY.get_or_init(pii::PiiKey::generate).clone()
+    pii::PiiKey::from_hex(postgres_pii_key_hex(), "test key").expect("64 hex digits")
+}
+
+/// The same key as hex, for `zonedesk serve` processes a test starts (`ZONEDESK_PII_KEY`).
+pub fn postgres_pii_key_hex() -> &'static str {
+    static KEY: OnceLock<String> = OnceLock::new();
+    KEY.get_or_init(zonedesk::app::auth::random_secret)
 }
 
 /// True when the test process that made a template (`zdtpl_<pid>_…`) still runs:
