@@ -46,7 +46,8 @@ fn assert_field_error(status: StatusCode, body: &Value, field: &str, word: &str)
 /// A household of the township user's own township, with one member of this ID number.
 async fn household_with(app: &TestApp, township: &str, head: &str, id: &str) -> Value {
     let member = json!({"name": head, "relation": "户主", "labour_capable": true, "id_number": id});
-    let (s, h) = post(app, township, "/api/v1/households", json!({"head_name": head, "village": "保密村", "address": "PII-MARKER-7731", "members": [member]})).await;
+    let (s, h) =
+        post(app, township, "/api/v1/households", json!({"head_name": head, "village": "保密村", "address": "PII-MARKER-7731", "members": [member]})).await;
     assert_eq!(s, StatusCode::CREATED, "{h}");
     h
 }
@@ -167,9 +168,10 @@ async fn audited(app: &TestApp, username: &str, action: &str, entity: &str, id: 
     rows.into_iter()
         .filter(|(entity_id, after)| {
             *entity_id == Some(id)
-                || after.as_deref().and_then(|a| serde_json::from_str::<Value>(a).ok()).is_some_and(|a| {
-                    ["ids", "passengers"].iter().any(|k| a[*k].as_array().is_some_and(|ids| ids.iter().any(|i| i.as_i64() == Some(id))))
-                })
+                || after
+                    .as_deref()
+                    .and_then(|a| serde_json::from_str::<Value>(a).ok())
+                    .is_some_and(|a| ["ids", "passengers"].iter().any(|k| a[*k].as_array().is_some_and(|ids| ids.iter().any(|i| i.as_i64() == Some(id)))))
         })
         .count()
 }
@@ -190,7 +192,8 @@ async fn an_invalid_id_number_is_refused_naming_the_field_and_the_problem(app: T
     let household = household_with(&app, &township, "错号乙", &id_number(1)).await;
     let h = household["household"]["id"].as_i64().unwrap();
     let feb30 = format!("41092819900230001{}", check_character("41092819900230001"));
-    let (s, body) = post(&app, &township, &format!("/api/v1/households/{h}/members"), json!({"name": "错号丙", "labour_capable": false, "id_number": feb30})).await;
+    let (s, body) =
+        post(&app, &township, &format!("/api/v1/households/{h}/members"), json!({"name": "错号丙", "labour_capable": false, "id_number": feb30})).await;
     assert_field_error(s, &body, "id_number", "出生日期");
 
     // 位数, and a masked number, which cannot be stored
@@ -224,7 +227,8 @@ async fn an_invalid_id_number_is_refused_naming_the_field_and_the_problem(app: T
             .collect()
     };
     let households = app.count("poor_households").await;
-    let bad = workbook(&headers, &[row("1", "导入甲", &id_number(3)), row("2", "导入乙", "110105194912310021"), row("3", "导入丙", &mask_id_number(&id_number(4)))]);
+    let bad =
+        workbook(&headers, &[row("1", "导入甲", &id_number(3)), row("2", "导入乙", "110105194912310021"), row("3", "导入丙", &mask_id_number(&id_number(4)))]);
     let (s, body) = upload(&app, "households", &township, bad).await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let problems: Vec<(u64, String, String)> = body["error"]["report"]["problems"]
@@ -259,13 +263,12 @@ async fn stored_id_numbers_and_audited_phones_are_not_in_the_database_in_clear(a
     for id in [&member, &person, &passenger] {
         assert_eq!(rows_holding(&app, id).await, 0, "{id} is stored encrypted only");
     }
-    let (enc, idx): (String, String) = sqlx::query_as("SELECT id_number_enc, id_number_idx FROM observed_persons WHERE name = '密文人'").fetch_one(app.db.pool()).await.unwrap();
+    let (enc, idx): (String, String) =
+        sqlx::query_as("SELECT id_number_enc, id_number_idx FROM observed_persons WHERE name = '密文人'").fetch_one(app.db.pool()).await.unwrap();
     assert!(enc.starts_with("v1:") && idx.len() == 64, "ciphertext and a keyed index");
     // the audit log keeps the check-in with the phone masked, never in clear
-    let audit: Vec<String> = sqlx::query_scalar("SELECT after_json FROM audit_log WHERE entity = 'observed_person' AND action = 'create'")
-        .fetch_all(app.db.pool())
-        .await
-        .unwrap();
+    let audit: Vec<String> =
+        sqlx::query_scalar("SELECT after_json FROM audit_log WHERE entity = 'observed_person' AND action = 'create'").fetch_all(app.db.pool()).await.unwrap();
     assert!(audit.iter().any(|a| a.contains("139****5678")), "{audit:?}");
     assert!(audit.iter().all(|a| !a.contains("13912345678")), "{audit:?}");
 }
@@ -324,9 +327,11 @@ async fn lists_and_exports_mask_and_the_allowed_roles_see_clear_on_one_record(ap
     let (_, list) = app.get(&format!("/api/v1/isolation-points/{point}/observed-persons?per_page=100"), &leader).await;
     let row = listed(&list);
     assert_eq!((row["phone"].as_str(), row["id_number"].as_str()), (Some("139****4321"), Some(mask_id_number(&person_number).as_str())));
-    for (token, phone, number) in
-        [(&isolation, "13987654321", person_number.clone()), (&admin, "13987654321", person_number.clone()), (&leader, "139****4321", mask_id_number(&person_number))]
-    {
+    for (token, phone, number) in [
+        (&isolation, "13987654321", person_number.clone()),
+        (&admin, "13987654321", person_number.clone()),
+        (&leader, "139****4321", mask_id_number(&person_number)),
+    ] {
         let (s, d) = app.get(&format!("/api/v1/observed-persons/{pid}"), token).await;
         assert_eq!(s, StatusCode::OK, "{d}");
         assert_eq!((d["person"]["phone"].as_str(), d["person"]["id_number"].as_str()), (Some(phone), Some(number.as_str())));
@@ -354,7 +359,8 @@ async fn lists_and_exports_mask_and_the_allowed_roles_see_clear_on_one_record(ap
 
     // volunteers: lists mask the phone; the record shows it; the admin's export carries it
     let t = h["household"]["township_id"].as_i64().unwrap();
-    let body = json!({"name": "脱敏志愿者", "phone": "13611112222", "subjects": ["math"], "grade_min": 7, "grade_max": 9, "township_id": t, "village": "保密村"});
+    let body =
+        json!({"name": "脱敏志愿者", "phone": "13611112222", "subjects": ["math"], "grade_min": 7, "grade_max": 9, "township_id": t, "village": "保密村"});
     let (s, v) = post(&app, &township, "/api/v1/volunteers", body).await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let (_, list) = app.get(&format!("/api/v1/volunteers?township_id={t}&per_page=100"), &admin).await;

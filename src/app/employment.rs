@@ -466,7 +466,9 @@ pub async fn create_households(db: &Db, actor: &Actor, inputs: &[HouseholdInput]
             .await
             .map_err(|e| AppError::from_store(e, &[], ""))?;
         for (m, sealed) in members.iter().zip(&sealed) {
-            repo::insert_member(&mut tx, id, &m.fields(sealed.as_ref()), &at).await.map_err(|e| AppError::from_store(e, &taken_id_number("members.id_number"), ""))?;
+            repo::insert_member(&mut tx, id, &m.fields(sealed.as_ref()), &at)
+                .await
+                .map_err(|e| AppError::from_store(e, &taken_id_number("members.id_number"), ""))?;
         }
         let mut entry = actor.audit("create", "poor_household", Some(id));
         entry.after = Some(serde_json::json!({"township_id": township_id, "village": village, "members": members.len()}));

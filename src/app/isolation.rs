@@ -420,8 +420,16 @@ pub async fn list_persons(cx: &WorkContext, actor: &Actor, point_id: i64, q: &Pe
     let mut tx = cx.db.begin_write().await?;
     access_of(&mut tx, actor).await?.check(point_id)?;
     repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
-    let mut filter =
-        PersonFilter { point_id, status, today: cx.today_text(), room_id: q.room_id, source, q: nonempty(&q.q), fever: q.fever.unwrap_or(false), id_number_idx: None };
+    let mut filter = PersonFilter {
+        point_id,
+        status,
+        today: cx.today_text(),
+        room_id: q.room_id,
+        source,
+        q: nonempty(&q.q),
+        fever: q.fever.unwrap_or(false),
+        id_number_idx: None,
+    };
     // a whole ID number finds its person by the blind index, never by the number
     if let Some(id) = filter.q.as_deref().and_then(|q| IdNumber::parse(q).ok()) {
         filter.id_number_idx = Some(cx.db.pii()?.id_number_index(&id));

@@ -18,7 +18,8 @@ const CHECK_CHARACTERS: &[u8; 11] = b"10X98765432";
 /// The first two digits a region code may start with: the provinces,
 /// autonomous regions and municipalities of GB/T 2260, Hong Kong, Macao and
 /// Taiwan (residence permits), and 91 (foreigners' permanent residence, 2023).
-const PROVINCES: [u8; 36] = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91];
+const PROVINCES: [u8; 36] =
+    [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83, 91];
 
 /// The earliest birth year accepted: older numbers are typos, not people.
 const FIRST_YEAR: i32 = 1900;

@@ -60,9 +60,7 @@ pub enum PiiError {
     NoKey,
     #[error("个人信息加密密钥格式不对：{0}应为64位十六进制（32字节）")]
     BadKey(String),
-    #[error(
-        "个人信息加密密钥与数据库不符：该数据库中的身份证号由另一把密钥加密。请使用原来的密钥（环境变量 {KEY_ENV} 或数据库旁的 .key 文件）"
-    )]
+    #[error("个人信息加密密钥与数据库不符：该数据库中的身份证号由另一把密钥加密。请使用原来的密钥（环境变量 {KEY_ENV} 或数据库旁的 .key 文件）")]
     WrongKey,
     /// A stored value that does not decrypt with this key (damaged, or moved
     /// from another column): never shown in detail.
@@ -169,11 +167,7 @@ impl PiiKey {
             return Err(PiiError::Undecryptable);
         }
         let (nonce, ciphertext) = bytes.split_at(NONCE_LEN);
-        let clear = self
-            .0
-            .cipher
-            .decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: field.label() })
-            .map_err(|_| PiiError::Undecryptable)?;
+        let clear = self.0.cipher.decrypt(Nonce::from_slice(nonce), Payload { msg: ciphertext, aad: field.label() }).map_err(|_| PiiError::Undecryptable)?;
         String::from_utf8(clear).map_err(|_| PiiError::Undecryptable)
     }
 
@@ -233,11 +227,7 @@ fn random_master() -> [u8; 32] {
 fn sqlite_file(url: &str) -> Option<PathBuf> {
     let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path.is_empty() || path == ":memory:" || query.split('&').any(|kv| kv == "mode=memory") {
-        None
-    } else {
-        Some(PathBuf::from(path))
-    }
+    if path.is_empty() || path == ":memory:" || query.split('&').any(|kv| kv == "mode=memory") { None } else { Some(PathBuf::from(path)) }
 }
 
 /// The key file of a SQLite database: `zonedesk.db` → `zonedesk.db.key`.
@@ -333,7 +323,8 @@ pub async fn verify_key(db: &Db) -> Result<(), VerifyError> {
 /// `WrongKey`, or `KeyFile` when the target has no key yet; the database's
 /// own error when the backup cannot be read.
 pub async fn check_backup(backup: &Db, url: &str) -> Result<(), VerifyError> {
-    let has_table: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'pii_key_check'").fetch_one(backup.pool()).await?;
+    let has_table: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'pii_key_check'").fetch_one(backup.pool()).await?;
     if has_table == 0 {
         // written before personal information was encrypted: nothing to open
         return Ok(());

@@ -707,7 +707,7 @@ pub async fn household_page(State(s): State<AppState>, user: PageUser, lang: Lan
 }
 
 /// The add-member form (and the member update form) as posted.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct MemberForm {
     #[serde(default)]
     pub name: String,
@@ -724,6 +724,8 @@ pub struct MemberForm {
     #[serde(default)]
     pub version: String,
 }
+
+crate::debug_without_pii!(MemberForm { version });
 
 impl MemberForm {
     fn input(&self) -> MemberInput {
@@ -993,7 +995,7 @@ pub async fn batches_page(State(s): State<AppState>, user: PageUser, lang: Lang,
 }
 
 /// The batch form as posted: eight passenger rows, unused ones left empty.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct BatchForm {
     #[serde(default)]
     pub township_id: String,
@@ -1008,6 +1010,8 @@ pub struct BatchForm {
     #[serde(flatten)]
     pub rows: std::collections::HashMap<String, String>,
 }
+
+crate::debug_without_pii!(BatchForm { township_id, departs_on });
 
 /// How many passenger rows the form offers.
 const PASSENGER_ROWS: usize = 8;
@@ -1078,11 +1082,19 @@ struct BatchFormPage {
 impl BatchFormPage {
     /// The messages about the passengers as a whole and about their rows.
     fn passenger_errors(&self) -> Vec<&str> {
-        ["passengers", "passengers.name", "passengers.id_number", "passengers.destination", "passengers.temperature", "passengers.health_code", "passengers.member_id"]
-            .iter()
-            .map(|f| self.errors.get(f))
-            .filter(|e| !e.is_empty())
-            .collect()
+        [
+            "passengers",
+            "passengers.name",
+            "passengers.id_number",
+            "passengers.destination",
+            "passengers.temperature",
+            "passengers.health_code",
+            "passengers.member_id",
+        ]
+        .iter()
+        .map(|f| self.errors.get(f))
+        .filter(|e| !e.is_empty())
+        .collect()
     }
 }
 

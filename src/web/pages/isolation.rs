@@ -480,7 +480,7 @@ pub async fn persons_page(
 }
 
 /// The check-in form as posted.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct PersonForm {
     #[serde(default)]
     pub name: String,
@@ -503,6 +503,8 @@ pub struct PersonForm {
     #[serde(default)]
     pub observation_days: String,
 }
+
+crate::debug_without_pii!(PersonForm { room_id, checked_in_on });
 
 #[derive(Template)]
 #[template(path = "isolation/person_form.html")]
@@ -846,7 +848,7 @@ struct StaffPage {
 }
 
 /// The staff form as posted.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct StaffForm {
     #[serde(default)]
     pub name: String,
@@ -859,6 +861,8 @@ pub struct StaffForm {
     #[serde(default)]
     pub phone: String,
 }
+
+crate::debug_without_pii!(StaffForm { group });
 
 async fn staff_view(s: &AppState, user: &PageUser, lang: Lang, id: i64, f: StaffForm, errors: FormErrors) -> Result<Response, AppError> {
     let all = uc::list_staff(&s.db, &user.actor, id, true).await?;

@@ -804,7 +804,7 @@ pub async fn volunteer_page(State(s): State<AppState>, user: PageUser, lang: Lan
 }
 
 /// The volunteer form as posted: text throughout, the subjects as checkboxes `subject_CODE`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct VolunteerForm {
     #[serde(default)]
     pub name: String,
@@ -831,6 +831,8 @@ pub struct VolunteerForm {
     #[serde(flatten)]
     pub extra: HashMap<String, String>,
 }
+
+crate::debug_without_pii!(VolunteerForm { township_id, version });
 
 impl VolunteerForm {
     fn of(v: &Volunteer) -> Self {
@@ -1080,7 +1082,7 @@ pub async fn child_page(State(s): State<AppState>, user: PageUser, lang: Lang, A
 }
 
 /// The child form as posted.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Default, Deserialize)]
 pub struct ChildForm {
     #[serde(default)]
     pub name: String,
@@ -1101,6 +1103,8 @@ pub struct ChildForm {
     #[serde(flatten)]
     pub extra: HashMap<String, String>,
 }
+
+crate::debug_without_pii!(ChildForm { township_id, version });
 
 impl ChildForm {
     fn of(c: &Child) -> Self {
