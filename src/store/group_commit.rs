@@ -100,8 +100,10 @@ async fn run(pool: AnyPool, write_lock: Arc<Mutex<()>>, mut queue: mpsc::Unbound
 async fn commit_batch(pool: AnyPool, batch: Vec<Job>) {
     let mut finishers = Vec::with_capacity(batch.len());
     let outcome = async {
-        let mut conn = pool.acquire().await?;
-        let mut tx = conn.begin().await?;
+        // IMMEDIATE takes the write lock now (waiting out the busy timeout):
+        // a deferred transaction that has read cannot wait for a writer of
+        // another connection and fails with SQLITE_BUSY at its first write
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         for job in batch {
             let mut savepoint = tx.begin().await?;
             let (kept, finish) = job(&mut savepoint).await;
