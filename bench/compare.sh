@@ -25,7 +25,7 @@ while [ $# -gt 0 ]; do
     --duration) DUR=$2; shift 2 ;;
     --peers) PEERS_LIST=$2; shift 2 ;;
     --label) LABEL=$2; shift 2 ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0"; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
@@ -125,7 +125,7 @@ say "zonedesk"
 zd="$BENCH/results/raw/$STAMP-$LABEL-zonedesk"
 list_q=$(awk -F'\t' '$1 == "list_query" {print $2}' "$zd/meta.tsv")
 peer_meta "$zd" peer zonedesk tickets "$(awk -F'\t' '$1 == "orders" {print $2}' "$zd/meta.tsv")" \
-  version "zonedesk $(git -C "$ROOT" rev-parse --short HEAD), axum + sqlx, one process" \
+  version "zonedesk, one process (axum + sqlx): $(awk -F'\t' '$1 == "binary" {print $2}' "$zd/meta.tsv")" \
   create_request "POST /api/v1/work-orders (bearer token)" read_request "GET /api/v1/work-orders/{id}, ids spread over the data set" \
   list_request "GET /api/v1/work-orders?${list_q%% (*}" \
   note "reads spread over every order of the data set, where each peer reads one ticket again and again; the list is page 2 of 25, where the peers show page 1."

@@ -45,6 +45,7 @@ machine_facts() {
     printf 'commit\t%s\n' "$rev"
     printf 'wrk\t%s\n' "$(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2)"
     printf 'date\t%s\n' "$(date '+%Y-%m-%d %H:%M:%S %Z')"
+    if [ -n "${BIN:-}" ] && [ -x "$BIN" ]; then printf 'binary\t%s (file dated %s)\n' "$BIN" "$(date -r "$BIN" '+%Y-%m-%d %H:%M %Z')"; fi
   } >> "$f"
 }
 

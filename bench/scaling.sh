@@ -22,14 +22,16 @@ while [ $# -gt 0 ]; do
     --duration) DUR=$2; shift 2 ;;
     --scales) SCALES=$2; shift 2 ;;
     --zone | --city | --province) DIR_OF[${1#--}]=$2; shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ {print; next} NR > 1 {exit}' "$0"; exit 0 ;;
     *) die "unknown argument $1 (see --help)" ;;
   esac
 done
 
-say "building target/release/zonedesk"
-(cd "$ROOT" && cargo build --release --bin zonedesk >&2)
-BIN="$ROOT/target/release/zonedesk"
+BIN=${ZONEDESK_BENCH_BIN:-$ROOT/target/release/zonedesk}
+if [ -z "${ZONEDESK_BENCH_BIN:-}" ]; then
+  say "building target/release/zonedesk"
+  (cd "$ROOT" && cargo build --release --bin zonedesk >&2)
+fi
 STAMP=$(date +%Y-%m-%d)
 RUN_DIRS=()
 IFS=, read -ra LIST <<< "$SCALES"

@@ -68,7 +68,7 @@ fn main() -> anyhow::Result<()> {
     let a = args()?;
     let started = std::time::Instant::now();
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet_with_constant_memory();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("企业名录")?;
     for (c, h) in HEADERS.iter().enumerate() {
         sheet.write_string(0, c as u16, *h)?;

@@ -561,6 +561,8 @@ async fn run_gen(args: GenArgs) -> anyhow::Result<()> {
         s.reopened,
         started.elapsed().as_secs_f64()
     );
+    let timings: Vec<String> = s.timings.iter().map(|(stage, secs)| format!("{stage}{secs:.1}秒")).collect();
+    println!("分阶段用时：{}", timings.join("、"));
     println!("数据库：{}", store::redact(&url));
     println!("账号（密码均为 --password 所设，默认 bench）：");
     for (username, display_name, role) in &s.accounts {

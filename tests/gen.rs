@@ -9,10 +9,10 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use zonedesk::r#gen::{GenError, GenOptions, Scale, generate};
 use zonedesk::app::exchange::Silent;
 use zonedesk::domain::CreditCode;
 use zonedesk::domain::resumption::StatusReportInput;
+use zonedesk::r#gen::{GenError, GenOptions, Scale, generate};
 use zonedesk::store::{Backend, Db};
 use zonedesk::web::{self, AppState};
 
@@ -175,13 +175,22 @@ async fn a_tiny_data_set_has_its_sizes_every_state_and_consistent_timelines(back
         0
     );
     // timelines never go back in time, and end at the order's last change
-    assert_eq!(count(db, "SELECT COUNT(*) FROM work_order_events a JOIN work_order_events b ON b.order_id = a.order_id AND b.id = a.id + 1 WHERE b.at < a.at").await, 0);
-    assert_eq!(count(db, "SELECT COUNT(*) FROM work_orders o WHERE o.updated_at <> (SELECT MAX(e.at) FROM work_order_events e WHERE e.order_id = o.id)").await, 0);
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM work_order_events a JOIN work_order_events b ON b.order_id = a.order_id AND b.id = a.id + 1 WHERE b.at < a.at").await,
+        0
+    );
+    assert_eq!(
+        count(db, "SELECT COUNT(*) FROM work_orders o WHERE o.updated_at <> (SELECT MAX(e.at) FROM work_order_events e WHERE e.order_id = o.id)").await,
+        0
+    );
     // what the use cases keep: limits while a department holds an order, none before
     assert_eq!(count(db, "SELECT COUNT(*) FROM work_orders WHERE state = 'submitted' AND (department_id IS NOT NULL OR sign_deadline IS NOT NULL)").await, 0);
     assert_eq!(
-        count(db, "SELECT COUNT(*) FROM work_orders WHERE state <> 'submitted' AND (department_id IS NULL OR resolve_deadline IS NULL OR first_assigned_at IS NULL)")
-            .await,
+        count(
+            db,
+            "SELECT COUNT(*) FROM work_orders WHERE state <> 'submitted' AND (department_id IS NULL OR resolve_deadline IS NULL OR first_assigned_at IS NULL)"
+        )
+        .await,
         0
     );
     assert_eq!(count(db, "SELECT COUNT(*) FROM work_orders WHERE state = 'closed' AND rating NOT IN ('satisfied', 'basically_satisfied')").await, 0);
@@ -286,7 +295,8 @@ async fn the_app_reads_the_generated_data_through_its_api_and_pages(backend: Bac
     let token = |username: &'static str| {
         let (client, base) = (client.clone(), base.clone());
         async move {
-            let res = client.post(format!("{base}/api/v1/auth/token")).json(&serde_json::json!({"username": username, "password": "bench"})).send().await.unwrap();
+            let res =
+                client.post(format!("{base}/api/v1/auth/token")).json(&serde_json::json!({"username": username, "password": "bench"})).send().await.unwrap();
             assert_eq!(res.status(), StatusCode::OK, "log-in of {username}");
             res.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_string()
         }

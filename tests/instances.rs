@@ -82,14 +82,19 @@ async fn two_instances_share_sessions_and_sweep_once() {
     for _ in 0..100 {
         tokio::time::sleep(Duration::from_millis(100)).await;
         runs = count(&app, "SELECT COUNT(*) FROM scheduled_runs WHERE job = 'supervision_sweep'").await;
-        let left = count(&app, "SELECT COUNT(*) FROM work_orders WHERE escalated_at IS NULL AND state IN ('assigned', 'in_progress') AND resolve_deadline < '2026-01-01'").await;
+        let left = count(
+            &app,
+            "SELECT COUNT(*) FROM work_orders WHERE escalated_at IS NULL AND state IN ('assigned', 'in_progress') AND resolve_deadline < '2026-01-01'",
+        )
+        .await;
         if runs > 0 && left == 0 {
             break;
         }
     }
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert!(runs > 0, "a sweep ran");
-    let twice = count(&app, "SELECT COUNT(*) FROM (SELECT order_id FROM work_order_events WHERE action = 'escalate' GROUP BY order_id HAVING COUNT(*) > 1) t").await;
+    let twice =
+        count(&app, "SELECT COUNT(*) FROM (SELECT order_id FROM work_order_events WHERE action = 'escalate' GROUP BY order_id HAVING COUNT(*) > 1) t").await;
     assert_eq!(twice, 0, "no order was escalated twice");
     let escalated = count(&app, "SELECT COUNT(DISTINCT order_id) FROM work_order_events WHERE action = 'escalate'").await;
     assert!(escalated > 0, "the sweep escalated the overdue orders");

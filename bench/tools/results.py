@@ -105,6 +105,10 @@ def rss(d):
     return peak, hwm
 
 
+def ratio(x):
+    return f"{x:,.0f}×" if x >= 10 else f"{x:.2f}×"
+
+
 def f0(x):
     return "?" if x is None else f"{x:,.0f}"
 
@@ -119,6 +123,12 @@ def verdict(ok, w):
     return "met" if ok else "**not met**"
 
 
+def fill(text, subst):
+    for k, v in subst.items():
+        text = text.replace("{" + k + "}", v)
+    return text
+
+
 def load(d):
     m = read_meta(d)
     runs = read_runs(d)
@@ -127,7 +137,7 @@ def load(d):
     out.append(f"# Load benchmark — {m.get('date', '')[:10]}, {label}\n")
     out.append("| | |\n|---|---|")
     out.append(f"| machine | {m.get('nproc')} cores ({m.get('cpu')}), {m.get('ram')} RAM, Linux {m.get('kernel')} |")
-    out.append(f"| commit | {m.get('commit')} |")
+    out.append(f"| commit | {m.get('commit')} (the working tree when the run began); binary {m.get('binary', '?')} |")
     out.append(f"| database | {m.get('database')} |")
     data = f"{int(m['orders']):,} work orders (ids {m.get('order_ids')}), {int(m['enterprises']):,} enterprises" if "orders" in m else "?"
     out.append(f"| data set | {data} |")
@@ -151,7 +161,7 @@ def load(d):
         target, check = TARGETS.get(key, ("—", None))
         met = verdict(check(w), w) if check else ("**errors**" if w["non2xx"] or w["socket"] else "—")
         each = ", ".join(f1(r["rps"]) for r in runs[key])
-        out.append(f"| {name} | `{req.format(**subst)}` | {f1(w['rps'])} | {f1(w['p50'])} | {f1(w['p99'])} | {each} | {w['non2xx'] + w['socket']} | {target} | {met} |")
+        out.append(f"| {name} | `{fill(req, subst)}` | {f1(w['rps'])} | {f1(w['p50'])} | {f1(w['p99'])} | {each} | {w['non2xx'] + w['socket']} | {target} | {met} |")
     peak, hwm = rss(d)
     out.append("")
     out.append("## Memory and import\n")
@@ -265,14 +275,14 @@ def compare(dirs):
             if ours and w and w["rps"]:
                 # a peer's failed requests do not count as served
                 ok_rps = w["ok_rps"]
-                ratios.append(f"{ours['ok_rps'] / ok_rps:,.0f}×" if ok_rps else "∞")
+                ratios.append(ratio(ours["ok_rps"] / ok_rps) if ok_rps else "∞")
                 best = ok_rps if best is None else max(best, ok_rps)
             else:
                 ratios.append("—")
         if ours and best:
             r = ours["ok_rps"] / best
             met = "met" if r >= PEER_RATIO_TARGET and not (ours["non2xx"] or ours["socket"]) else "**not met**"
-            faster = f"{r:,.0f}×"
+            faster = ratio(r)
         else:
             faster, met = "—", "—"
         out.append(f"| {title} | " + " | ".join(cells) + " | " + " | ".join(ratios) + f" | {faster} | ≥ {PEER_RATIO_TARGET}× | {met} |")

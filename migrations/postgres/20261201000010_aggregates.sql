@@ -8,7 +8,9 @@
 -- orders, today's zone figures) would serialise them, each holding its row
 -- lock until commit. Those rows carry a `shard`, 0–15, taken from the writing
 -- transaction's id: concurrent transactions mostly land on different rows,
--- and one transaction stays on one shard (fewer rows to lock, in one order).
+-- and one transaction stays on one shard (fewer rows to lock). Within a
+-- change, rows are locked in key order (day, then grain, then totals; an
+-- order's buckets sorted), so that writers meeting on a row wait, not deadlock.
 -- Reads sum over the shards; a single shard may hold a negative count (an
 -- order counted on one shard and uncounted on another), the sum never.
 --
@@ -27,31 +29,19 @@
 -- and workers_total, and "no report" is all zeros. `reports` is not a delta but
 -- the number of reports filed on that very day (reported_today).
 --
--- The deltas are kept at four grains, one for each way the figures are read:
---   resumption_tally            (township, industry, kind, day): any filter combination
+-- The deltas are kept at three grains, one for each way the figures are read:
+--   resumption_zone_tally       (day, shard): the zone's series
 --   resumption_township_tally   (township, day): a township's series
 --   resumption_industry_tally   (industry, kind, day): an industry or a kind, zone-wide
---   resumption_zone_tally       (day, shard): the zone's series
 -- and resumption_township_totals holds, per township, the sum over all days
 -- (each enterprise's latest report) and the number of enterprises: the figures
 -- of every township on day D are these totals minus the township deltas after
 -- D, which for today are none (the dashboard's township chart, one query).
 -- The group columns are the enterprise's as they are now (as the filters read
--- them): moving an enterprise moves its contributions.
-
-CREATE TABLE resumption_tally (
-    township_id BIGINT NOT NULL,
-    industry TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    day TEXT COLLATE "C" NOT NULL,
-    known BIGINT NOT NULL DEFAULT 0,
-    resumed BIGINT NOT NULL DEFAULT 0,
-    full_production BIGINT NOT NULL DEFAULT 0,
-    workers_back BIGINT NOT NULL DEFAULT 0,
-    workers_total BIGINT NOT NULL DEFAULT 0,
-    reports BIGINT NOT NULL DEFAULT 0,
-    PRIMARY KEY (township_id, industry, kind, day)
-);
+-- them): moving an enterprise moves its contributions. A township's industry
+-- or kind is left to the reports themselves: at a province's size that grain
+-- holds about one enterprise per group, a row per report, which would double
+-- the cost of writing a report and save nothing.
 
 CREATE TABLE resumption_township_tally (
     township_id BIGINT NOT NULL,
@@ -116,19 +106,13 @@ SELECT r.id, r.enterprise_id, r.report_date AS day,
 FROM status_reports r
 WINDOW w AS (PARTITION BY r.enterprise_id ORDER BY r.report_date);
 
--- One delta, for one group and day, applied at every grain: the one way the
--- triggers below change the tallies.
+-- One delta, for one group and day, applied at every grain of day tallies.
 CREATE FUNCTION resumption_apply(p_township BIGINT, p_industry TEXT, p_kind TEXT, p_day TEXT, d_known BIGINT, d_resumed BIGINT,
     d_full BIGINT, d_back BIGINT, d_total BIGINT, d_reports BIGINT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
     IF d_known = 0 AND d_resumed = 0 AND d_full = 0 AND d_back = 0 AND d_total = 0 AND d_reports = 0 THEN
         RETURN;
     END IF;
-    INSERT INTO resumption_tally AS t (township_id, industry, kind, day, known, resumed, full_production, workers_back, workers_total, reports)
-    VALUES (p_township, p_industry, p_kind, p_day, d_known, d_resumed, d_full, d_back, d_total, d_reports)
-    ON CONFLICT (township_id, industry, kind, day) DO UPDATE SET known = t.known + excluded.known, resumed = t.resumed + excluded.resumed,
-        full_production = t.full_production + excluded.full_production, workers_back = t.workers_back + excluded.workers_back,
-        workers_total = t.workers_total + excluded.workers_total, reports = t.reports + excluded.reports;
     INSERT INTO resumption_township_tally AS t (township_id, day, known, resumed, full_production, workers_back, workers_total, reports)
     VALUES (p_township, p_day, d_known, d_resumed, d_full, d_back, d_total, d_reports)
     ON CONFLICT (township_id, day) DO UPDATE SET known = t.known + excluded.known, resumed = t.resumed + excluded.resumed,
@@ -144,6 +128,16 @@ BEGIN
     ON CONFLICT (day, shard) DO UPDATE SET known = t.known + excluded.known, resumed = t.resumed + excluded.resumed,
         full_production = t.full_production + excluded.full_production, workers_back = t.workers_back + excluded.workers_back,
         workers_total = t.workers_total + excluded.workers_total, reports = t.reports + excluded.reports;
+END;
+$$;
+
+-- A township's totals (the sum of its deltas over all days) change by this.
+-- Applied once per change, after the day tallies: rows are locked in the order
+-- day, grain, totals by every writer, so concurrent reports wait for each
+-- other but never deadlock.
+CREATE FUNCTION resumption_totals_apply(p_township BIGINT, d_known BIGINT, d_resumed BIGINT, d_full BIGINT, d_back BIGINT, d_total BIGINT)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
     IF d_known <> 0 OR d_resumed <> 0 OR d_full <> 0 OR d_back <> 0 OR d_total <> 0 THEN
         INSERT INTO resumption_township_totals AS t (township_id, known, resumed, full_production, workers_back, workers_total)
         VALUES (p_township, d_known, d_resumed, d_full, d_back, d_total)
@@ -189,8 +183,11 @@ BEGIN
     WHERE q.enterprise_id = r.enterprise_id AND q.report_date > r.report_date AND q.id <> r.id AND q.id <> p_skip
     ORDER BY q.report_date LIMIT 1;
     IF v_next IS NOT NULL THEN
+        -- the two deltas cancel over all days: the totals stay
         PERFORM resumption_apply(v_township, v_industry, v_kind, v_next, -p_sign * d_known, -p_sign * d_resumed, -p_sign * d_full,
             -p_sign * d_back, -p_sign * d_total, 0);
+    ELSE
+        PERFORM resumption_totals_apply(v_township, p_sign * d_known, p_sign * d_resumed, p_sign * d_full, p_sign * d_back, p_sign * d_total);
     END IF;
 END;
 $$;
@@ -233,20 +230,22 @@ CREATE FUNCTION enterprises_tally() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     d RECORD;
 BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        FOR d IN SELECT * FROM status_report_deltas WHERE enterprise_id = NEW.id ORDER BY day LOOP
+            PERFORM resumption_apply(OLD.township_id, OLD.industry, OLD.kind, d.day, -d.known, -d.resumed, -d.full_production,
+                -d.workers_back, -d.workers_total, -1);
+            PERFORM resumption_apply(NEW.township_id, NEW.industry, NEW.kind, d.day, d.known, d.resumed, d.full_production,
+                d.workers_back, d.workers_total, 1);
+            PERFORM resumption_totals_apply(OLD.township_id, -d.known, -d.resumed, -d.full_production, -d.workers_back, -d.workers_total);
+            PERFORM resumption_totals_apply(NEW.township_id, d.known, d.resumed, d.full_production, d.workers_back, d.workers_total);
+        END LOOP;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         UPDATE resumption_township_totals SET enterprises = enterprises - 1 WHERE township_id = OLD.township_id;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') THEN
         INSERT INTO resumption_township_totals AS t (township_id, enterprises) VALUES (NEW.township_id, 1)
         ON CONFLICT (township_id) DO UPDATE SET enterprises = t.enterprises + 1;
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
-        FOR d IN SELECT * FROM status_report_deltas WHERE enterprise_id = NEW.id LOOP
-            PERFORM resumption_apply(OLD.township_id, OLD.industry, OLD.kind, d.day, -d.known, -d.resumed, -d.full_production,
-                -d.workers_back, -d.workers_total, -1);
-            PERFORM resumption_apply(NEW.township_id, NEW.industry, NEW.kind, d.day, d.known, d.resumed, d.full_production,
-                d.workers_back, d.workers_total, 1);
-        END LOOP;
     END IF;
     RETURN NULL;
 END;
@@ -257,20 +256,34 @@ CREATE TRIGGER enterprises_tally_move AFTER UPDATE OF township_id, industry, kin
 FOR EACH ROW WHEN (OLD.township_id IS DISTINCT FROM NEW.township_id OR OLD.industry IS DISTINCT FROM NEW.industry OR OLD.kind IS DISTINCT FROM NEW.kind)
 EXECUTE FUNCTION enterprises_tally();
 
+-- TRUNCATE fires no row trigger: emptying a table empties what is counted of it.
+CREATE FUNCTION resumption_tally_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM resumption_township_tally;
+    DELETE FROM resumption_industry_tally;
+    DELETE FROM resumption_zone_tally;
+    UPDATE resumption_township_totals SET known = 0, resumed = 0, full_production = 0, workers_back = 0, workers_total = 0;
+    IF TG_TABLE_NAME = 'enterprises' THEN
+        DELETE FROM resumption_township_totals;
+    END IF;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER status_reports_tally_truncate AFTER TRUNCATE ON status_reports FOR EACH STATEMENT EXECUTE FUNCTION resumption_tally_truncated();
+CREATE TRIGGER enterprises_tally_truncate AFTER TRUNCATE ON enterprises FOR EACH STATEMENT EXECUTE FUNCTION resumption_tally_truncated();
+
 -- the existing reports and enterprises
-INSERT INTO resumption_tally (township_id, industry, kind, day, known, resumed, full_production, workers_back, workers_total, reports)
-SELECT e.township_id, e.industry, e.kind, d.day, SUM(d.known), SUM(d.resumed), SUM(d.full_production), SUM(d.workers_back), SUM(d.workers_total), COUNT(*)
-FROM status_report_deltas d JOIN enterprises e ON e.id = d.enterprise_id
-GROUP BY e.township_id, e.industry, e.kind, d.day;
 INSERT INTO resumption_township_tally (township_id, day, known, resumed, full_production, workers_back, workers_total, reports)
-SELECT township_id, day, SUM(known), SUM(resumed), SUM(full_production), SUM(workers_back), SUM(workers_total), SUM(reports)
-FROM resumption_tally GROUP BY township_id, day;
+SELECT e.township_id, d.day, SUM(d.known), SUM(d.resumed), SUM(d.full_production), SUM(d.workers_back), SUM(d.workers_total), COUNT(*)
+FROM status_report_deltas d JOIN enterprises e ON e.id = d.enterprise_id
+GROUP BY e.township_id, d.day;
 INSERT INTO resumption_industry_tally (industry, kind, day, known, resumed, full_production, workers_back, workers_total, reports)
-SELECT industry, kind, day, SUM(known), SUM(resumed), SUM(full_production), SUM(workers_back), SUM(workers_total), SUM(reports)
-FROM resumption_tally GROUP BY industry, kind, day;
+SELECT e.industry, e.kind, d.day, SUM(d.known), SUM(d.resumed), SUM(d.full_production), SUM(d.workers_back), SUM(d.workers_total), COUNT(*)
+FROM status_report_deltas d JOIN enterprises e ON e.id = d.enterprise_id
+GROUP BY e.industry, e.kind, d.day;
 INSERT INTO resumption_zone_tally (day, shard, known, resumed, full_production, workers_back, workers_total, reports)
 SELECT day, 0, SUM(known), SUM(resumed), SUM(full_production), SUM(workers_back), SUM(workers_total), SUM(reports)
-FROM resumption_tally GROUP BY day;
+FROM resumption_township_tally GROUP BY day;
 INSERT INTO resumption_township_totals (township_id, enterprises, known, resumed, full_production, workers_back, workers_total)
 SELECT e.township_id, COUNT(*), COALESCE(SUM(t.known), 0), COALESCE(SUM(t.resumed), 0), COALESCE(SUM(t.full_production), 0),
     COALESCE(SUM(t.workers_back), 0), COALESCE(SUM(t.workers_total), 0)
@@ -376,6 +389,7 @@ BEGIN
     WHERE c.ts IS NOT NULL
     GROUP BY c.metric, g.grain, left(c.ts, g.len)
     HAVING SUM(c.n) <> 0
+    ORDER BY g.grain, left(c.ts, g.len), c.metric
     ON CONFLICT (metric, grain, bucket, shard) DO UPDATE SET n = t.n + excluded.n;
 
     INSERT INTO order_state_tally AS t (state, escalated, merged, shard, n)
@@ -386,6 +400,7 @@ BEGIN
     WHERE c.state IS NOT NULL
     GROUP BY c.state, c.escalated, c.merged
     HAVING SUM(c.n) <> 0
+    ORDER BY c.state, c.escalated, c.merged
     ON CONFLICT (state, escalated, merged, shard) DO UPDATE SET n = t.n + excluded.n;
 
     INSERT INTO order_rate_tally AS t (day, department_id, assigned, signed, signed_in_time, resolved, rated, satisfied)
@@ -407,6 +422,7 @@ BEGIN
           WHERE w.first_assigned_at IS NOT NULL AND w.merged_into IS NULL) c
     GROUP BY c.day, c.department_id
     HAVING SUM(c.assigned) <> 0 OR SUM(c.signed) <> 0 OR SUM(c.signed_in_time) <> 0 OR SUM(c.resolved) <> 0 OR SUM(c.rated) <> 0 OR SUM(c.satisfied) <> 0
+    ORDER BY c.day, c.department_id
     ON CONFLICT (day, department_id) DO UPDATE SET assigned = t.assigned + excluded.assigned, signed = t.signed + excluded.signed,
         signed_in_time = t.signed_in_time + excluded.signed_in_time, resolved = t.resolved + excluded.resolved, rated = t.rated + excluded.rated,
         satisfied = t.satisfied + excluded.satisfied;
@@ -425,6 +441,7 @@ BEGIN
     WHERE c.deadline IS NOT NULL
     GROUP BY c.day, c.department_id, c.limit_kind, c.deadline
     HAVING SUM(c.n) <> 0
+    ORDER BY c.day, c.department_id, c.limit_kind, c.deadline
     ON CONFLICT (day, department_id, limit_kind, deadline) DO UPDATE SET n = t.n + excluded.n;
     IF o.first_assigned_at IS NOT NULL THEN
         DELETE FROM order_due_tally WHERE n = 0 AND day = local_day(o.first_assigned_at) AND department_id = COALESCE(o.department_id, 0);
@@ -443,6 +460,18 @@ FOR EACH ROW WHEN (OLD.created_at IS DISTINCT FROM NEW.created_at OR OLD.first_a
     OR OLD.rating IS DISTINCT FROM NEW.rating OR OLD.sign_deadline IS DISTINCT FROM NEW.sign_deadline
     OR OLD.resolve_deadline IS DISTINCT FROM NEW.resolve_deadline)
 EXECUTE FUNCTION work_orders_tally();
+
+-- TRUNCATE fires no row trigger: emptying the orders empties their counts.
+CREATE FUNCTION work_orders_tally_truncated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM order_tally;
+    DELETE FROM order_state_tally;
+    DELETE FROM order_rate_tally;
+    DELETE FROM order_due_tally;
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER work_orders_tally_truncate AFTER TRUNCATE ON work_orders FOR EACH STATEMENT EXECUTE FUNCTION work_orders_tally_truncated();
 
 -- the existing orders
 INSERT INTO order_tally (metric, grain, bucket, shard, n)

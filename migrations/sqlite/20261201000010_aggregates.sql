@@ -4,6 +4,10 @@
 -- zone's size and at a province's (100,000 enterprises, 3,000,000 status
 -- reports, 1,000,000 work orders): they no longer read the history.
 --
+-- Writers must not use INSERT OR REPLACE on status_reports or work_orders:
+-- SQLite deletes the replaced row without firing its DELETE trigger (unless
+-- recursive_triggers is on). ON CONFLICT … DO UPDATE is fine (it fires UPDATE).
+--
 -- SQLite has one writer, so the tallies have no hot-row problem here; the
 -- `shard` columns exist to keep the schema the same as on PostgreSQL (where
 -- concurrent writers spread over 16 rows) and are always 0 on SQLite.
@@ -20,31 +24,19 @@
 -- and workers_total, and "no report" is all zeros. `reports` is not a delta but
 -- the number of reports filed on that very day (reported_today).
 --
--- The deltas are kept at four grains, one for each way the figures are read:
---   resumption_tally            (township, industry, kind, day): any filter combination
+-- The deltas are kept at three grains, one for each way the figures are read:
+--   resumption_zone_tally       (day, shard): the zone's series
 --   resumption_township_tally   (township, day): a township's series
 --   resumption_industry_tally   (industry, kind, day): an industry or a kind, zone-wide
---   resumption_zone_tally       (day, shard): the zone's series
 -- and resumption_township_totals holds, per township, the sum over all days
 -- (each enterprise's latest report) and the number of enterprises: the figures
 -- of every township on day D are these totals minus the township deltas after
 -- D, which for today are none (the dashboard's township chart, one query).
 -- The group columns are the enterprise's as they are now (as the filters read
--- them): moving an enterprise moves its contributions.
-
-CREATE TABLE resumption_tally (
-    township_id INTEGER NOT NULL,
-    industry TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    day TEXT NOT NULL,
-    known INTEGER NOT NULL DEFAULT 0,
-    resumed INTEGER NOT NULL DEFAULT 0,
-    full_production INTEGER NOT NULL DEFAULT 0,
-    workers_back INTEGER NOT NULL DEFAULT 0,
-    workers_total INTEGER NOT NULL DEFAULT 0,
-    reports INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (township_id, industry, kind, day)
-) WITHOUT ROWID;
+-- them): moving an enterprise moves its contributions. A township's industry
+-- or kind is left to the reports themselves: at a province's size that grain
+-- holds about one enterprise per group, a row per report, which would double
+-- the cost of writing a report and save nothing.
 
 CREATE TABLE resumption_township_tally (
     township_id INTEGER NOT NULL,
@@ -112,16 +104,12 @@ WINDOW w AS (PARTITION BY r.enterprise_id ORDER BY r.report_date);
 -- One delta, for one group and day, applied at every grain: inserting a row
 -- into this view is the one way the triggers below change the tallies.
 CREATE VIEW resumption_delta AS
-SELECT township_id, industry, kind, day, known, resumed, full_production, workers_back, workers_total, reports FROM resumption_tally WHERE 0;
+SELECT t.township_id, i.industry, i.kind, t.day, t.known, t.resumed, t.full_production, t.workers_back, t.workers_total, t.reports
+FROM resumption_township_tally t, resumption_industry_tally i WHERE 0;
 
 CREATE TRIGGER resumption_delta_apply INSTEAD OF INSERT ON resumption_delta
 WHEN NEW.known <> 0 OR NEW.resumed <> 0 OR NEW.full_production <> 0 OR NEW.workers_back <> 0 OR NEW.workers_total <> 0 OR NEW.reports <> 0
 BEGIN
-    INSERT INTO resumption_tally (township_id, industry, kind, day, known, resumed, full_production, workers_back, workers_total, reports)
-    VALUES (NEW.township_id, NEW.industry, NEW.kind, NEW.day, NEW.known, NEW.resumed, NEW.full_production, NEW.workers_back, NEW.workers_total, NEW.reports)
-    ON CONFLICT (township_id, industry, kind, day) DO UPDATE SET known = known + excluded.known, resumed = resumed + excluded.resumed,
-        full_production = full_production + excluded.full_production, workers_back = workers_back + excluded.workers_back,
-        workers_total = workers_total + excluded.workers_total, reports = reports + excluded.reports;
     INSERT INTO resumption_township_tally (township_id, day, known, resumed, full_production, workers_back, workers_total, reports)
     VALUES (NEW.township_id, NEW.day, NEW.known, NEW.resumed, NEW.full_production, NEW.workers_back, NEW.workers_total, NEW.reports)
     ON CONFLICT (township_id, day) DO UPDATE SET known = known + excluded.known, resumed = resumed + excluded.resumed,
@@ -316,19 +304,17 @@ BEGIN
 END;
 
 -- the existing reports and enterprises
-INSERT INTO resumption_tally (township_id, industry, kind, day, known, resumed, full_production, workers_back, workers_total, reports)
-SELECT e.township_id, e.industry, e.kind, d.day, SUM(d.known), SUM(d.resumed), SUM(d.full_production), SUM(d.workers_back), SUM(d.workers_total), COUNT(*)
-FROM status_report_deltas d JOIN enterprises e ON e.id = d.enterprise_id
-GROUP BY e.township_id, e.industry, e.kind, d.day;
 INSERT INTO resumption_township_tally (township_id, day, known, resumed, full_production, workers_back, workers_total, reports)
-SELECT township_id, day, SUM(known), SUM(resumed), SUM(full_production), SUM(workers_back), SUM(workers_total), SUM(reports)
-FROM resumption_tally GROUP BY township_id, day;
+SELECT e.township_id, d.day, SUM(d.known), SUM(d.resumed), SUM(d.full_production), SUM(d.workers_back), SUM(d.workers_total), COUNT(*)
+FROM status_report_deltas d JOIN enterprises e ON e.id = d.enterprise_id
+GROUP BY e.township_id, d.day;
 INSERT INTO resumption_industry_tally (industry, kind, day, known, resumed, full_production, workers_back, workers_total, reports)
-SELECT industry, kind, day, SUM(known), SUM(resumed), SUM(full_production), SUM(workers_back), SUM(workers_total), SUM(reports)
-FROM resumption_tally GROUP BY industry, kind, day;
+SELECT e.industry, e.kind, d.day, SUM(d.known), SUM(d.resumed), SUM(d.full_production), SUM(d.workers_back), SUM(d.workers_total), COUNT(*)
+FROM status_report_deltas d JOIN enterprises e ON e.id = d.enterprise_id
+GROUP BY e.industry, e.kind, d.day;
 INSERT INTO resumption_zone_tally (day, shard, known, resumed, full_production, workers_back, workers_total, reports)
 SELECT day, 0, SUM(known), SUM(resumed), SUM(full_production), SUM(workers_back), SUM(workers_total), SUM(reports)
-FROM resumption_tally GROUP BY day;
+FROM resumption_township_tally GROUP BY day;
 INSERT INTO resumption_township_totals (township_id, enterprises, known, resumed, full_production, workers_back, workers_total)
 SELECT e.township_id, COUNT(*), COALESCE(SUM(t.known), 0), COALESCE(SUM(t.resumed), 0), COALESCE(SUM(t.full_production), 0),
     COALESCE(SUM(t.workers_back), 0), COALESCE(SUM(t.workers_total), 0)

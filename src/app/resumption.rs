@@ -199,8 +199,8 @@ pub async fn series(cx: &WorkContext, actor: &Actor, q: &ReportQuery) -> Result<
 }
 
 /// The figures from the tallies the database keeps (the zone, a township, an
-/// industry, a kind): the deltas before the period summed, then carried day by
-/// day. Costs the days of the history, not its reports.
+/// industry or a kind zone-wide): the deltas before the period summed, then
+/// carried day by day. Costs the days of the history, not its reports.
 async fn tallied_series(cx: &WorkContext, f: &ReportFilter, from: Date, to: Date, days: impl Iterator<Item = Date>) -> Result<Vec<DayFigures>, AppError> {
     let (mut running, deltas) = repo::tally_series(&cx.db, f, &date_text(from), &date_text(to)).await?;
     let enterprises = repo::tally_enterprises(&cx.db, f).await?;
@@ -226,8 +226,9 @@ async fn tallied_series(cx: &WorkContext, f: &ReportFilter, from: Date, to: Date
     Ok(out)
 }
 
-/// The figures of a small scope (one enterprise, an officer's enterprises)
-/// from its reports, in memory: the rule as written in the domain.
+/// The figures of a small scope (one enterprise, an officer's enterprises, a
+/// township's industry or kind) from its reports, in memory: the rule as
+/// written in the domain.
 async fn counted_series(cx: &WorkContext, f: &ReportFilter, to: Date, days: impl Iterator<Item = Date>) -> Result<Vec<DayFigures>, AppError> {
     let rows = repo::reports_until(&cx.db, f, &date_text(to)).await?;
     let enterprises = repo::count_enterprises(&cx.db, f).await?;

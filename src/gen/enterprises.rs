@@ -41,12 +41,8 @@ pub const DEPARTMENTS: &[&str] = &[
 /// Ranks of cadres, the first the most common ("选派 47 名正科级干部").
 const RANKS: &[(&str, u32)] = &[("正科级", 6), ("副科级", 3), ("科员", 1)];
 
-const GREEN_REASONS: &[&str] = &[
-    "外贸订单充足，列入绿名单优先保障生产",
-    "出口型工业企业，纳入绿名单实行专班服务",
-    "重点出口企业，保障原材料和物流",
-    "外向型骨干企业，优先协调用工和资金",
-];
+const GREEN_REASONS: &[&str] =
+    &["外贸订单充足，列入绿名单优先保障生产", "出口型工业企业，纳入绿名单实行专班服务", "重点出口企业，保障原材料和物流", "外向型骨干企业，优先协调用工和资金"];
 const DELIST_REASONS: &[&str] = &["企业主营业务转为内销", "企业已稳定达产，转入常态化服务", "企业停产整顿"];
 
 /// A township as the generator knows it.
@@ -203,9 +199,9 @@ pub async fn generate(
         cadres.push(Cadre { id: i as i64 + 1, name });
     }
     insert(conn, backend, &CADRES, &rows, bind_cadre).await?;
-    let mut counts = RegistryCounts::default();
-    counts.assignments = assign_officers(conn, backend, rng, &mut enterprises, cadres.len(), first, last).await?;
-    counts.green_listed = green_list(conn, backend, rng, &mut enterprises, &cadres, first, last).await?;
+    let assignments = assign_officers(conn, backend, rng, &mut enterprises, cadres.len(), first, last).await?;
+    let green_listed = green_list(conn, backend, rng, &mut enterprises, &cadres, first, last).await?;
+    let counts = RegistryCounts { assignments, green_listed };
     progress.advance((sizes.officers + sizes.enterprises) as u64);
     Ok((World { townships, departments, enterprises, cadres }, counts))
 }
@@ -272,7 +268,15 @@ fn headcount_range(kind: EnterpriseKind) -> (f64, f64) {
 
 /// Gives about 92% of enterprises a current officer, spread evenly over the
 /// cadres; some had another officer before, and some lost theirs.
-async fn assign_officers(conn: &mut AnyConnection, backend: Backend, rng: &mut StdRng, enterprises: &mut [Ent], cadres: usize, first: Day, last: Day) -> Result<usize, GenError> {
+async fn assign_officers(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    rng: &mut StdRng,
+    enterprises: &mut [Ent],
+    cadres: usize,
+    first: Day,
+    last: Day,
+) -> Result<usize, GenError> {
     if cadres == 0 {
         return Ok(0);
     }
@@ -313,7 +317,15 @@ async fn assign_officers(conn: &mut AnyConnection, backend: Backend, rng: &mut S
 /// Lists export-oriented enterprises (a third of the foreign-trade ones, a few
 /// industrial ones), delists some again, and gives each listed one a service
 /// team led by its officer. Returns how many are listed now.
-async fn green_list(conn: &mut AnyConnection, backend: Backend, rng: &mut StdRng, enterprises: &mut [Ent], cadres: &[Cadre], first: Day, last: Day) -> Result<usize, GenError> {
+async fn green_list(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    rng: &mut StdRng,
+    enterprises: &mut [Ent],
+    cadres: &[Cadre],
+    first: Day,
+    last: Day,
+) -> Result<usize, GenError> {
     let mut listings = Vec::new();
     let mut team = Vec::new();
     let mut current = 0;
@@ -383,8 +395,7 @@ const ENTERPRISES: Table = Table {
 };
 const CADRES: Table = Table { name: "cadres", columns: &["id", "name", "rank", "department_id", "phone", "created_at"] };
 const ASSIGNMENTS: Table = Table { name: "officer_assignments", columns: &["cadre_id", "enterprise_id", "started_on", "ended_on"] };
-const GREEN_LIST: Table =
-    Table { name: "green_list", columns: &["enterprise_id", "added_on", "add_reason", "removed_on", "remove_reason", "created_at"] };
+const GREEN_LIST: Table = Table { name: "green_list", columns: &["enterprise_id", "added_on", "add_reason", "removed_on", "remove_reason", "created_at"] };
 const TEAM: Table = Table { name: "service_team_members", columns: &["enterprise_id", "cadre_id", "is_lead"] };
 
 fn bind_township<'q>(q: Q<'q>, r: &'q (i64, &str, &str, &str)) -> Q<'q> {

@@ -73,7 +73,7 @@ pub struct OrderCounts {
 }
 
 /// Orders per chunk handed to the writer.
-pub const CHUNK: usize = 10_000;
+pub const CHUNK: usize = 50_000;
 
 /// How a department works: its share of on-time sign-fors and resolutions, and
 /// how its requesters rate it. Departments differ, so the three rates do.
@@ -332,22 +332,23 @@ fn filing_moments(plan: &Plan, rng: &mut StdRng) -> Vec<Micros> {
 fn category_weight(code: &str, kind: Option<EnterpriseKind>) -> u32 {
     use EnterpriseKind as K;
     let table: &[(&str, u32)] = match kind {
-        Some(K::Industrial) => {
-            &[("permits", 12), ("logistics", 14), ("labour", 18), ("materials", 16), ("finance", 14), ("epidemic_supplies", 6), ("policy", 10), ("sanitation", 2), ("other", 8)]
-        }
+        Some(K::Industrial) => &[
+            ("permits", 12),
+            ("logistics", 14),
+            ("labour", 18),
+            ("materials", 16),
+            ("finance", 14),
+            ("epidemic_supplies", 6),
+            ("policy", 10),
+            ("sanitation", 2),
+            ("other", 8),
+        ],
         Some(K::ForeignTrade) => {
             &[("permits", 8), ("logistics", 22), ("labour", 12), ("materials", 12), ("finance", 16), ("epidemic_supplies", 4), ("policy", 16), ("other", 10)]
         }
-        Some(K::CommerceService) => &[
-            ("permits", 14),
-            ("logistics", 10),
-            ("labour", 14),
-            ("finance", 12),
-            ("epidemic_supplies", 10),
-            ("policy", 16),
-            ("sanitation", 8),
-            ("other", 16),
-        ],
+        Some(K::CommerceService) => {
+            &[("permits", 14), ("logistics", 10), ("labour", 14), ("finance", 12), ("epidemic_supplies", 10), ("policy", 16), ("sanitation", 8), ("other", 16)]
+        }
         Some(K::ConstructionRealEstate) => &[("permits", 30), ("logistics", 8), ("labour", 16), ("materials", 16), ("finance", 14), ("other", 16)],
         Some(K::Agriculture) => &[("logistics", 16), ("labour", 10), ("materials", 14), ("finance", 18), ("policy", 20), ("other", 22)],
         None => &[("sanitation", 70), ("other", 30)],
@@ -389,7 +390,21 @@ fn content(rng: &mut StdRng, code: &str, enterprise: Option<&Ent>) -> Content {
     let n = |rng: &mut StdRng, low: u32, high: u32| rng.gen_range(low..=high);
     let title = match code {
         "permits" => {
-            let item = one(rng, &["排污许可证", "施工许可证", "食品生产许可证", "消防验收", "建设工程规划许可证", "环评批复", "安全生产许可证延续", "危险化学品经营许可证", "营业执照变更登记", "不动产权证"]);
+            let item = one(
+                rng,
+                &[
+                    "排污许可证",
+                    "施工许可证",
+                    "食品生产许可证",
+                    "消防验收",
+                    "建设工程规划许可证",
+                    "环评批复",
+                    "安全生产许可证延续",
+                    "危险化学品经营许可证",
+                    "营业执照变更登记",
+                    "不动产权证",
+                ],
+            );
             match rng.gen_range(0..3) {
                 0 => format!("申请加快办理{item}"),
                 1 => format!("{item}办理进度缓慢，请协调"),
@@ -432,7 +447,8 @@ fn content(rng: &mut StdRng, code: &str, enterprise: Option<&Ent>) -> Content {
             _ => format!("申请调配防护服{}套", n(rng, 1, 20) * 50),
         },
         "policy" => {
-            let p = one(rng, &["出口信用保险补贴", "外贸稳增长奖励", "稳岗补贴", "研发费用加计扣除", "社保费减免", "贷款贴息", "技术改造补助", "小微企业税收优惠"]);
+            let p =
+                one(rng, &["出口信用保险补贴", "外贸稳增长奖励", "稳岗补贴", "研发费用加计扣除", "社保费减免", "贷款贴息", "技术改造补助", "小微企业税收优惠"]);
             match rng.gen_range(0..3) {
                 0 => format!("咨询{p}申报条件"),
                 1 => format!("{p}资金尚未拨付"),
@@ -448,7 +464,8 @@ fn content(rng: &mut StdRng, code: &str, enterprise: Option<&Ent>) -> Content {
                 let what = one(rng, &["井盖缺失", "绿化带杂草丛生", "公厕设施损坏", "交通标志缺失"]);
                 return site_content(rng, what);
             }
-            one(rng, &["企业周边道路破损需修复", "厂区供电不稳定，请协调供电公司", "供水管网压力不足", "企业门前道路积水", "宽带网络不稳定", "天然气供应不足"]).to_string()
+            one(rng, &["企业周边道路破损需修复", "厂区供电不稳定，请协调供电公司", "供水管网压力不足", "企业门前道路积水", "宽带网络不稳定", "天然气供应不足"])
+                .to_string()
         }
     };
     let description = match enterprise {
@@ -478,7 +495,8 @@ fn resolution_text(code: &str) -> &'static str {
     }
 }
 
-const PROGRESS_NOTES: &[&str] = &["已与企业联系，正在核实情况", "已现场查看，正在协调解决", "已召开协调会，明确办理方案", "正在等待相关单位反馈", "已上报分管领导，正在推进"];
+const PROGRESS_NOTES: &[&str] =
+    &["已与企业联系，正在核实情况", "已现场查看，正在协调解决", "已召开协调会，明确办理方案", "正在等待相关单位反馈", "已上报分管领导，正在推进"];
 const SUPERVISE_NOTES: &[&str] = &["请加快办理，按时办结", "已超期，请说明原因并尽快办结", "请主要负责同志亲自督办"];
 const EXTENSION_REASONS: &[&str] = &["需协调上级部门审批", "涉及多个部门会商", "企业补充材料尚未提交"];
 

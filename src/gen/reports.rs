@@ -13,7 +13,8 @@ use super::days::{Day, HOUR, MINUTE, Micros, date_text, local_midnight, timestam
 use super::enterprises::World;
 use crate::domain::resumption::ResumptionStatus;
 
-const NOTES: &[&str] = &["设备检修，部分产线停产", "订单充足，满负荷生产", "原材料到货，逐步恢复产能", "部分员工返乡，返岗率偏低", "外地员工陆续返岗", "新增订单，计划扩大生产"];
+const NOTES: &[&str] =
+    &["设备检修，部分产线停产", "订单充足，满负荷生产", "原材料到货，逐步恢复产能", "部分员工返乡，返岗率偏低", "外地员工陆续返岗", "新增订单，计划扩大生产"];
 
 /// How an enterprise fares over the period.
 #[derive(Clone, Copy)]
@@ -55,15 +56,7 @@ pub fn bind_report<'q>(q: Q<'q>, r: &'q ReportRow) -> Q<'q> {
 
 /// The reports of enterprises `range`, `per_enterprise[i]` each, on days of the
 /// `window` days ending `last` (a report of day `last` is made before `end`).
-pub fn for_enterprises(
-    rng: &mut StdRng,
-    world: &World,
-    range: std::ops::Range<usize>,
-    total: usize,
-    last: Day,
-    end: Micros,
-    out: &mut Vec<ReportRow>,
-) {
+pub fn for_enterprises(rng: &mut StdRng, world: &World, range: std::ops::Range<usize>, total: usize, last: Day, end: Micros, out: &mut Vec<ReportRow>) {
     let n = world.enterprises.len().max(1);
     let base = total / n;
     let extra = total % n;

@@ -182,24 +182,24 @@ fn sums((known, resumed, full_production, workers_back, workers_total, reports):
 }
 
 /// True when a scope is one the tallies answer: the zone, a township, an
-/// industry, a kind, or any of these together (not one enterprise, not an
-/// officer's enterprises).
+/// industry or a kind zone-wide (or an industry and a kind). Narrower scopes
+/// (one enterprise, an officer's enterprises, a township's industry or kind)
+/// are counted from their own reports.
 pub fn tallied(f: &ReportFilter) -> bool {
-    f.enterprise_id.is_none() && f.only_cadre.is_none()
+    f.enterprise_id.is_none() && f.only_cadre.is_none() && !(f.township_id.is_some() && (f.industry.is_some() || f.kind.is_some()))
 }
 
-/// The coarsest tally that holds a scope's groups, and the scope's conditions.
+/// The tally that holds a tallied scope's groups, and the scope's conditions.
 fn tally_source(f: &ReportFilter) -> (&'static str, Conditions) {
     let mut c = Conditions::default();
-    let table = match (f.township_id, f.industry.is_some() || f.kind.is_some()) {
-        (None, false) => "resumption_zone_tally",
-        (Some(_), false) => "resumption_township_tally",
-        (None, true) => "resumption_industry_tally",
-        (Some(_), true) => "resumption_tally",
+    let table = match f.township_id {
+        Some(t) => {
+            c.push("township_id = {}", t);
+            "resumption_township_tally"
+        }
+        None if f.industry.is_some() || f.kind.is_some() => "resumption_industry_tally",
+        None => "resumption_zone_tally",
     };
-    if let Some(t) = f.township_id {
-        c.push("township_id = {}", t);
-    }
     if let Some(i) = &f.industry {
         c.push("industry = {}", i.as_str());
     }
