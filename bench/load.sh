@@ -180,7 +180,8 @@ if has create; then
   printf 'orders_after_create\t%s\n' "$AFTER" >> "$META"
 fi
 rss_sampler_stop
-sed -i "s/$TOKEN/TOKEN/g" "$OUT"/wrk/*.txt   # wrk prints the URL, and Open311's may carry the token
+# wrk prints the URL, and Open311's may carry the token
+for f in "$OUT"/wrk/*.txt; do [ -f "$f" ] && sed -i "s/$TOKEN/TOKEN/g" "$f"; done
 printf 'load_after\t%s\n' "$(loadavg)" >> "$META"
 zd_stop "$SERVER_PID"; SERVER_PID=
 
@@ -225,7 +226,7 @@ if [ "$IMPORT_ROWS" -gt 0 ]; then
     || { cat "$OUT/import.txt" "$OUT/import-time.txt" >&2; die "the import failed"; }
   t1=$(date +%s.%N)
   IMPORT_S=$(python3 -c "print(f'{$t1 - $t0:.2f}')")
-  IMPORT_RSS=$(awk -F': ' '/Maximum resident/{printf "%.0f", $2/1024}' "$OUT/import-time.txt" 2>/dev/null || true)
+  IMPORT_RSS=$(awk -F': ' '/Maximum resident/{printf "%.0f", $2 * 1024 / 1e6}' "$OUT/import-time.txt" 2>/dev/null || true)
   printf 'import_rows\t%s\nimport_seconds\t%s\nimport_max_rss_mb\t%s\nimport_message\t%s\n' "$IMPORT_ROWS" "$IMPORT_S" "${IMPORT_RSS:-?}" "$(tail -1 "$OUT/import.txt")" >> "$META"
   say "import: ${IMPORT_S}s — $(tail -1 "$OUT/import.txt")"
   [ "$DB_KIND" = PostgreSQL ] && psql -q "$ADMIN_URL" -c "DROP DATABASE IF EXISTS $IMPORT_DB" >/dev/null

@@ -431,6 +431,49 @@ async fn tallied_order_counts_and_rates_equal_counting_every_order(app: TestApp)
     }
 }
 
+/// Writers at the same time (on PostgreSQL each in a transaction of its own,
+/// meeting on the same tally rows): every order and report is counted once,
+/// and none of them fails for the tallies' sake (a deadlock, a lost update).
+async fn concurrent_writers_are_all_counted(app: TestApp) {
+    let xuehui = actor(&app, "xuehui").await;
+    let admin = actor(&app, "admin").await;
+    let leader = actor(&app, "leader").await;
+    let dept = actor(&app, "department").await.department_id.unwrap();
+    let cx = at(&app.db, datetime!(2020-03-31 10:00 +8));
+    let enterprises = ids(&app.db, "SELECT id FROM enterprises ORDER BY id").await;
+    let mut tasks = Vec::new();
+    for writer in 0..8usize {
+        let (cx, xuehui, admin, leader, enterprises) = (cx.clone(), xuehui.clone(), admin.clone(), leader.clone(), enterprises.clone());
+        tasks.push(tokio::spawn(async move {
+            for round in 0..6 {
+                let input = workorder::OrderInput { category: "labour".into(), title: format!("用工{writer}-{round}"), ..Default::default() };
+                let id = workorder::file_order(&cx, &xuehui, &input).await.unwrap().order.id;
+                let assign = workorder::TransitionInput { action: "assign".into(), version: 1, department_id: Some(dept), ..Default::default() };
+                workorder::act(&cx, &leader, id, &assign).await.unwrap();
+                // two writers per enterprise, on alternate days: each writes before and after the other's reports
+                let e = enterprises[writer % 4];
+                let day = date_text(date!(2020 - 03 - 20) + time::Duration::days((writer / 4) as i64 + 2 * round));
+                let status = STATES[(writer + round as usize) % 3];
+                let capacity = if status == "not_resumed" { 0 } else { 50 };
+                let report = StatusReportInput {
+                    status: status.into(),
+                    workers_back: 5,
+                    workers_total: 10 + round + 7 * writer as i64,
+                    capacity_pct: capacity,
+                    note: String::new(),
+                };
+                resumption::report_status(&cx, &admin, &resumption::ReportInput { enterprise_id: Some(e), report_date: Some(day), report }).await.unwrap();
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let mut rng = StdRng::seed_from_u64(1);
+    assert_orders_are_counted_right(&app.db, &mut rng).await;
+    assert_series_follow_the_rule(&cx, &admin).await;
+}
+
 // ---- the migration's backfill ----------------------------------------------
 
 /// `url` with its database replaced by `database`.
@@ -559,6 +602,7 @@ on_both_databases!(
     tallied_resumption_figures_equal_the_rule_on_random_reports,
     the_dashboard_counts_each_township_as_its_series_does,
     tallied_order_counts_and_rates_equal_counting_every_order,
+    concurrent_writers_are_all_counted,
 );
 
 mod the_migration_counts_what_was_there_before_it {

@@ -148,9 +148,10 @@ def load(d):
     out.append(f"| load average (1/5/15 min) | before {m.get('load_before')}; after {m.get('load_after', '?')} |")
     out.append(f"| taken | {m.get('date')} |")
     out.append("")
-    out.append("## HTTP workloads\n")
-    out.append("| workload | request | median req/s | p50 ms | p99 ms | req/s of each run | non-2xx | target | met |")
-    out.append("|---|---|---:|---:|---:|---|---:|---|---|")
+    if runs:
+        out.append("## HTTP workloads\n")
+        out.append("| workload | request | median req/s | p50 ms | p99 ms | req/s of each run | non-2xx | target | met |")
+        out.append("|---|---|---:|---:|---:|---|---:|---|---|")
     subst = {"list": m.get("list_query", "").split(" (")[0], "day": m.get("briefing_date", ""), "open311": m.get("open311_query", "").split(" (")[0]}
     for key, name, req in WORKLOADS:
         if key not in runs:
@@ -167,7 +168,7 @@ def load(d):
     out.append("## Memory and import\n")
     out.append("| figure | value | target | met |")
     out.append("|---|---:|---|---|")
-    if hwm is not None:
+    if hwm is not None and runs:
         out.append(f"| server RSS, highest sample during the runs (VmRSS) | {f1(peak)} MB | | |")
         out.append(f"| server RSS, peak since start (VmHWM) | {f1(hwm)} MB | ≤ {RSS_TARGET_MB} MB | {'met' if hwm <= RSS_TARGET_MB else '**not met**'} |")
     if "import_seconds" in m:
@@ -178,14 +179,16 @@ def load(d):
         out.append(f"| the import's peak RSS | {m.get('import_max_rss_mb')} MB | | |")
     out.append("")
     out.append("## Notes\n")
-    out.append(f"- List query: `{m.get('list_query')}`; briefing of {m.get('briefing_date')} (the day of the newest order); Open311: `{m.get('open311_query')}`.")
+    if runs:
+        out.append(f"- List query: `{m.get('list_query')}`; briefing of {m.get('briefing_date')} (the day of the newest order); Open311: `{m.get('open311_query')}`.")
     if "orders_after_create" in m:
         out.append(f"- The create runs went last and left {int(m['orders_after_create']):,} orders in the (copied) database.")
     if "import_message" in m:
         out.append(f"- The import said: {m['import_message']}")
-    if "orders" in m and int(m["orders"]) < 1_000_000:
+    if runs and "orders" in m and int(m["orders"]) < 1_000_000:
         out.append(f"- The targets are set for province scale (1,000,000 orders); this data set has {int(m['orders']):,}.")
-    out.append("- Latency with 16 connections in a closed loop is mostly queueing (≈ 16 ÷ req/s); the 1-connection lines give the time one request takes.")
+    if runs:
+        out.append("- Latency with 16 connections in a closed loop is mostly queueing (≈ 16 ÷ req/s); the 1-connection lines give the time one request takes.")
     out.append(f"- Raw wrk output, server log and RSS samples: `{os.path.relpath(d, os.path.dirname(os.path.dirname(d)))}/`.")
     return "\n".join(out) + "\n"
 

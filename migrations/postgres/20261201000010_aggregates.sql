@@ -165,7 +165,12 @@ DECLARE
     d_back BIGINT;
     d_total BIGINT;
 BEGIN
-    SELECT e.township_id, e.industry, e.kind INTO v_township, v_industry, v_kind FROM enterprises e WHERE e.id = r.enterprise_id;
+    -- One writer per enterprise at a time: two reports of an enterprise written
+    -- at once would each miss the other as a neighbour. The lock is taken
+    -- before any tally row; the queries below, each with a fresh snapshot,
+    -- see what the writer before committed.
+    SELECT e.township_id, e.industry, e.kind INTO v_township, v_industry, v_kind FROM enterprises e WHERE e.id = r.enterprise_id
+    FOR NO KEY UPDATE;
     IF NOT FOUND THEN
         RETURN;
     END IF;
