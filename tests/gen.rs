@@ -124,8 +124,17 @@ async fn count(db: &Db, sql: &str) -> i64 {
 async fn a_tiny_data_set_has_its_sizes_every_state_and_consistent_timelines(backend: Backend) {
     let Some(fresh) = Fresh::of(backend).await else { return };
     let db = &fresh.db;
+    let indexes_before = indexes(db, backend).await;
     let summary = generate(db, &tiny(7), &Silent).await.expect("generates");
     let sizes = Scale::Tiny.sizes();
+
+    // the indexes dropped for the load are back, as the migrations made them
+    assert_eq!(indexes(db, backend).await, indexes_before);
+    assert!(indexes_before.iter().any(|(name, _)| name == "work_orders_state_department"));
+    if backend == Backend::Sqlite {
+        let broken: Vec<(String, i64, String, i64)> = sqlx::query_as("PRAGMA foreign_key_check").fetch_all(db.pool()).await.unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+    }
 
     assert_eq!(count(db, "SELECT COUNT(*) FROM townships").await, sizes.townships as i64);
     assert_eq!(count(db, "SELECT COUNT(*) FROM enterprises").await, sizes.enterprises as i64);
@@ -212,6 +221,15 @@ async fn a_tiny_data_set_has_its_sizes_every_state_and_consistent_timelines(back
     }
     assert_eq!(count(db, "SELECT COUNT(*) FROM work_orders WHERE latitude IS NULL OR longitude IS NULL").await, 0);
     assert_eq!(count(db, "SELECT COUNT(*) FROM work_orders WHERE source = 'officer_visit' AND source_ref NOT IN (SELECT id FROM visits)").await, 0);
+}
+
+/// Every index of the database with its definition.
+async fn indexes(db: &Db, backend: Backend) -> Vec<(String, String)> {
+    let sql = match backend {
+        Backend::Sqlite => "SELECT name, COALESCE(sql, '') FROM sqlite_master WHERE type = 'index' ORDER BY name",
+        Backend::Postgres => "SELECT CAST(indexname AS TEXT), CAST(indexdef AS TEXT) FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname",
+    };
+    sqlx::query_as(sql).fetch_all(db.pool()).await.expect("indexes")
 }
 
 /// A digest of every generated row (not the accounts: their password hashes are salted).

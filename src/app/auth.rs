@@ -151,20 +151,15 @@ pub async fn authenticate(db: &Db, token: &str, kind: SessionKind) -> Result<(Ac
         return Err(GONE);
     }
     let hash = hash_secret(token);
-    let session = users::find_session(db, &hash).await?.ok_or(GONE)?;
+    let session = users::find_session_user(db, &hash).await?.ok_or(GONE)?;
     let kind_code = match kind {
         SessionKind::Cookie => "cookie",
         SessionKind::Bearer => "bearer",
     };
-    if session.kind != kind_code || session.expires_at < store::now() {
+    if session.kind != kind_code || session.expires_at < store::now() || session.user.disabled_at.is_some() {
         return Err(GONE);
     }
-    let mut conn = db.pool().acquire().await?;
-    let user = users::find_user(&mut conn, session.user_id).await?.ok_or(GONE)?;
-    if user.disabled_at.is_some() {
-        return Err(GONE);
-    }
-    Ok((actor_of(&user), session.csrf_token))
+    Ok((actor_of(&session.user), session.csrf_token))
 }
 
 /// Ends every session and API token of a user at once (admin only), e.g. when

@@ -386,20 +386,34 @@ pub struct OfficerCounts {
     pub foreign_trade: i64,
 }
 
+/// Each count seeks through an index instead of scanning every assignment
+/// ever made (a province has 100,000): cadres by cadre, the enterprises as the
+/// current assignments (one per enterprise, by the unique index) plus those
+/// whose officer left after the day, the foreign-trade ones by kind.
 pub async fn officers_on(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Error> {
-    let current = "FROM officer_assignments oa WHERE oa.started_on <= $1 AND (oa.ended_on IS NULL OR oa.ended_on > $1)";
-    let cadres: i64 = sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT oa.cadre_id) {current}")).bind(day).fetch_one(db.pool()).await?;
-    let section_chiefs: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT oa.cadre_id) {current} AND oa.cadre_id IN (SELECT id FROM cadres WHERE rank = '正科级')"))
-            .bind(day)
-            .fetch_one(db.pool())
-            .await?;
-    let enterprises: i64 = sqlx::query_scalar(&format!("SELECT COUNT(DISTINCT oa.enterprise_id) {current}")).bind(day).fetch_one(db.pool()).await?;
-    let foreign_trade: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(DISTINCT oa.enterprise_id) {current} AND oa.enterprise_id IN (SELECT id FROM enterprises WHERE kind = 'foreign_trade')"
+    const IN_POST: &str = "oa.started_on <= $1 AND (oa.ended_on IS NULL OR oa.ended_on > $1)";
+    let (cadres, section_chiefs): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.rank = '正科级' THEN 1 ELSE 0 END), 0) FROM cadres c \
+         WHERE EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.cadre_id = c.id AND {IN_POST})"
     ))
     .bind(day)
     .fetch_one(db.pool())
     .await?;
-    Ok(OfficerCounts { cadres, section_chiefs, enterprises, foreign_trade })
+    let current: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM officer_assignments WHERE ended_on IS NULL AND started_on <= $1").bind(day).fetch_one(db.pool()).await?;
+    let left_since: i64 = sqlx::query_scalar(
+        "SELECT COUNT(DISTINCT a.enterprise_id) FROM officer_assignments a WHERE a.ended_on > $1 AND a.started_on <= $1 \
+         AND NOT EXISTS (SELECT 1 FROM officer_assignments b WHERE b.enterprise_id = a.enterprise_id AND b.ended_on IS NULL AND b.started_on <= $1)",
+    )
+    .bind(day)
+    .fetch_one(db.pool())
+    .await?;
+    let foreign_trade: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM enterprises e WHERE e.kind = 'foreign_trade' \
+         AND EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.enterprise_id = e.id AND {IN_POST})"
+    ))
+    .bind(day)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(OfficerCounts { cadres, section_chiefs, enterprises: current + left_since, foreign_trade })
 }

@@ -246,22 +246,20 @@ pub async fn tally_enterprises(db: &Db, f: &ReportFilter) -> Result<i64, sqlx::E
 
 /// The figures of every township (or of one) on `day`, by township id, with
 /// its number of enterprises: each township's totals (every enterprise's
-/// latest report) less its deltas after the day. One query, whose cost is the
-/// number of townships plus the deltas after the day (none for today).
+/// latest report) less its deltas after the day. One query, a seek per
+/// township into its deltas from the day on (none after today).
 pub async fn township_figures_on(db: &Db, day: &str, township_id: Option<i64>) -> Result<Vec<(i64, i64, TallySums)>, sqlx::Error> {
     let only = if township_id.is_some() { " WHERE t.township_id = $2" } else { "" };
+    let after = |column: &str| format!("t.{column} - CAST(COALESCE(SUM(CASE WHEN s.day > $1 THEN s.{column} ELSE 0 END), 0) AS BIGINT)");
     let sql = format!(
-        "SELECT t.township_id, t.enterprises, t.known - COALESCE(s.known, 0), t.resumed - COALESCE(s.resumed, 0), \
-         t.full_production - COALESCE(s.full_production, 0), t.workers_back - COALESCE(s.workers_back, 0), \
-         t.workers_total - COALESCE(s.workers_total, 0), COALESCE(s.reports, 0) \
-         FROM resumption_township_totals t LEFT JOIN (SELECT township_id, \
-         CAST(SUM(CASE WHEN day > $1 THEN known ELSE 0 END) AS BIGINT) AS known, \
-         CAST(SUM(CASE WHEN day > $1 THEN resumed ELSE 0 END) AS BIGINT) AS resumed, \
-         CAST(SUM(CASE WHEN day > $1 THEN full_production ELSE 0 END) AS BIGINT) AS full_production, \
-         CAST(SUM(CASE WHEN day > $1 THEN workers_back ELSE 0 END) AS BIGINT) AS workers_back, \
-         CAST(SUM(CASE WHEN day > $1 THEN workers_total ELSE 0 END) AS BIGINT) AS workers_total, \
-         CAST(SUM(CASE WHEN day = $1 THEN reports ELSE 0 END) AS BIGINT) AS reports \
-         FROM resumption_township_tally WHERE day >= $1 GROUP BY township_id) s ON s.township_id = t.township_id{only}"
+        "SELECT t.township_id, t.enterprises, {}, {}, {}, {}, {}, CAST(COALESCE(SUM(CASE WHEN s.day = $1 THEN s.reports ELSE 0 END), 0) AS BIGINT) \
+         FROM resumption_township_totals t LEFT JOIN resumption_township_tally s ON s.township_id = t.township_id AND s.day >= $1{only} \
+         GROUP BY t.township_id, t.enterprises, t.known, t.resumed, t.full_production, t.workers_back, t.workers_total",
+        after("known"),
+        after("resumed"),
+        after("full_production"),
+        after("workers_back"),
+        after("workers_total"),
     );
     let mut query = sqlx::query_as::<_, (i64, i64, i64, i64, i64, i64, i64, i64)>(&sql).bind(day);
     if let Some(t) = township_id {

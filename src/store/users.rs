@@ -153,15 +153,6 @@ impl SessionKind {
     }
 }
 
-/// A live session and the user it belongs to.
-#[derive(Debug, Clone, FromRow)]
-pub struct SessionRow {
-    pub user_id: i64,
-    pub kind: String,
-    pub csrf_token: String,
-    pub expires_at: String,
-}
-
 // Writes below go through `begin_write`: on SQLite a write outside the writer
 // lock could invalidate the snapshot of a write transaction that has read
 // already, which then fails with SQLITE_BUSY instead of waiting.
@@ -180,8 +171,24 @@ pub async fn insert_session(db: &Db, token_hash: &str, user_id: i64, kind: Sessi
     tx.commit().await
 }
 
-pub async fn find_session(db: &Db, token_hash: &str) -> Result<Option<SessionRow>, sqlx::Error> {
-    sqlx::query_as("SELECT user_id, kind, csrf_token, expires_at FROM sessions WHERE token_hash = $1").bind(token_hash).fetch_optional(db.pool()).await
+/// A session with its user, as every authenticated request needs them.
+#[derive(Debug, Clone, FromRow)]
+pub struct SessionUser {
+    #[sqlx(flatten)]
+    pub user: User,
+    pub kind: String,
+    pub csrf_token: String,
+    pub expires_at: String,
+}
+
+/// The session of a token hash and its user, in one query: this runs on every
+/// authenticated request.
+pub async fn find_session_user(db: &Db, token_hash: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+    static SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        USER_SELECT.replacen(" FROM users u ", ", s.kind, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id ", 1)
+            + " WHERE s.token_hash = $1"
+    });
+    sqlx::query_as(&SQL).bind(token_hash).fetch_optional(db.pool()).await
 }
 
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {

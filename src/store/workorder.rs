@@ -324,6 +324,25 @@ pub async fn latest_note(conn: &mut AnyConnection, order_id: i64) -> Result<Opti
         .await
 }
 
+/// The latest note of each of `order_ids` that has one, in one query (a page
+/// of Open311 requests holds up to 1,000 orders).
+pub async fn latest_notes(conn: &mut AnyConnection, order_ids: &[i64]) -> Result<std::collections::HashMap<i64, String>, sqlx::Error> {
+    if order_ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let placeholders: Vec<String> = (1..=order_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT order_id, note FROM work_order_events WHERE id IN \
+         (SELECT MAX(id) FROM work_order_events WHERE order_id IN ({}) AND note <> '' GROUP BY order_id)",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+    for id in order_ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_all(conn).await?.into_iter().collect())
+}
+
 // ---- categories ------------------------------------------------------------
 
 /// 工单类别 with its limits.
