@@ -233,6 +233,9 @@ pub enum Flow {
     Stop,
 }
 
+/// The columns an .xlsx worksheet can have (Excel 2007 and later: A to XFD).
+const MAX_COLUMNS: u32 = 16_384;
+
 /// Reads the first sheet of an .xlsx file: `on_line` gets the first non-empty
 /// row as the header, then every later non-empty row, each with its row number
 /// as Excel shows it (the header is usually row 1), and may stop the reading. Text cells come back un-neutralised and
@@ -271,9 +274,20 @@ pub fn read_first_sheet<R: Read + Seek>(source: R, on_size: impl FnOnce(usize), 
         flow
     };
     loop {
-        let next = cells.next_cell().map_err(|e| ReadError::Damaged(e.to_string()))?;
+        // calamine overflows on some forged cell references (`attempt to
+        // multiply with overflow` where overflow is checked, a wrapped position
+        // where it is not; found by fuzz/, target xlsx_import): a panic there
+        // is a damaged file, not a failed import.
+        let next = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| cells.next_cell()))
+            .map_err(|_| ReadError::Damaged("单元格位置无法识别".into()))?
+            .map_err(|e| ReadError::Damaged(e.to_string()))?;
         let Some(cell) = next else { break };
         let (r, c) = cell.get_position();
+        // a sheet has at most 1,048,576 rows and 16,384 columns: a position
+        // beyond them is forged, and would make the row a huge allocation
+        if r as usize > MAX_ROWS || c >= MAX_COLUMNS {
+            return Err(ReadError::Damaged(format!("单元格位置超出工作表范围（第{}行第{}列）", u64::from(r) + 1, u64::from(c) + 1)));
+        }
         if current != Some(r) {
             if let Some(done) = current
                 && emit(done, &mut row, &mut header_seen) == Flow::Stop
