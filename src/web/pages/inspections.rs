@@ -434,6 +434,8 @@ async fn void_view(s: &AppState, user: &PageUser, lang: Lang, id: i64, reason: S
 #[utoipa::path(get, path = "/tally-entries/{id}/void", tag = "pages", params(("id" = i64, Path)),
     responses((status = 200, description = "asks before voiding an entry", body = String, content_type = "text/html")))]
 pub async fn confirm_void_tally(State(s): State<AppState>, user: PageUser, lang: Lang, ApiPath(id): ApiPath<i64>) -> Result<Response, AppError> {
+    // the question only for those who may void (a township: its own entries, as the view checks)
+    user.actor.require(&[Role::Admin, Role::Leader, Role::Township])?;
     void_view(&s, &user, lang, id, String::new(), String::new()).await
 }
 

@@ -905,6 +905,8 @@ pub async fn add_staff(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPa
 #[utoipa::path(get, path = "/isolation/staff/{id}/remove", tag = "pages", params(("id" = i64, Path)),
     responses((status = 200, description = "asks before taking a staff member off", body = String, content_type = "text/html")))]
 pub async fn confirm_remove_staff(State(s): State<AppState>, user: PageUser, lang: Lang, ApiPath(id): ApiPath<i64>) -> Result<Response, AppError> {
+    // the question only for those who may remove (a worker: at its own point)
+    user.actor.require(&[Role::Admin, Role::Isolation])?;
     let points = uc::list_points(&s.db, &user.actor).await?;
     let mut found = None;
     for p in &points {

@@ -533,6 +533,10 @@ pub async fn update_milestone(
 #[utoipa::path(get, path = "/project-milestones/{id}/delete", tag = "pages", params(("id" = i64, Path)),
     responses((status = 200, description = "asks before deleting a milestone", body = String, content_type = "text/html")))]
 pub async fn confirm_delete_milestone(State(s): State<AppState>, user: PageUser, lang: Lang, ApiPath(id): ApiPath<i64>) -> Result<Response, AppError> {
+    // the question only for those who may delete (a township: its own projects, checked below)
+    if !may_create(user.actor.role) {
+        return Err(AppError::Forbidden("您的角色无权删除项目节点"));
+    }
     let detail = milestone_project(&s, &user, id).await?;
     let (project, milestone) = detail;
     render(&ConfirmPage {
@@ -717,6 +721,9 @@ fn project_input(form: &HashMap<String, String>) -> Result<ProjectInput, AppErro
 
 #[utoipa::path(get, path = "/projects/new", tag = "pages", responses((status = 200, description = "the form to register a project", body = String, content_type = "text/html")))]
 pub async fn new_project(State(s): State<AppState>, user: PageUser, lang: Lang) -> Result<Response, AppError> {
+    if !may_create(user.actor.role) {
+        return Err(AppError::Forbidden("您的角色无权登记项目"));
+    }
     let f = HashMap::from([("progress_pct".to_string(), "0".to_string())]);
     form_page(&s, &user, lang, "projects.new", "/projects".into(), "/projects".into(), f, FormErrors::default()).await
 }

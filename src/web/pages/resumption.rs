@@ -469,6 +469,8 @@ async fn commitment_form(
 
 #[utoipa::path(get, path = "/commitments/new", tag = "pages", responses((status = 200, description = "the commitment form with its checklist", body = String, content_type = "text/html")))]
 pub async fn new_commitment(State(s): State<AppState>, user: PageUser, lang: Lang) -> Result<Response, AppError> {
+    // the form only for those whose submission the use case takes
+    user.actor.require(&[Role::Admin, Role::Leader, Role::Township, Role::Enterprise])?;
     commitment_form(&s, &user, lang, Vec::new(), String::new(), "", FormErrors::default()).await
 }
 
