@@ -37,15 +37,26 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES))
 }
 
+/// The largest refused body still read (and dropped) before the 413 is sent.
+const DRAINED_BYTES: u64 = 8 * 1024 * 1024;
+
 /// The body limit: `limit` bytes (1 MiB for forms and JSON), `MAX_IMPORT_BYTES`
 /// for an upload to an import route. A declared length over the limit is
-/// answered 413 at once; a body that turns out longer fails when read.
+/// answered 413 without reaching a handler; a body that turns out longer fails
+/// when read.
 pub async fn limit_request_bodies(State(limit): State<usize>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_import = request.method() == Method::POST && (path.starts_with("/imports/") || path.starts_with("/api/v1/imports/"));
     let limit = if is_import { MAX_IMPORT_BYTES } else { limit };
     let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > limit as u64) {
+    if let Some(n) = declared.filter(|n| *n > limit as u64) {
+        // Read and drop a body of modest size before answering: a client that
+        // writes its whole body before reading (reqwest, most scripts) would
+        // otherwise meet a closed socket — a broken pipe — instead of the 413.
+        if n <= DRAINED_BYTES {
+            let mut body = request.into_body();
+            while let Some(Ok(_)) = http_body_util::BodyExt::frame(&mut body).await {}
+        }
         return AppError::PayloadTooLarge.into_response();
     }
     next.run(request.map(|body| Body::new(http_body_util::Limited::new(body, limit)))).await
