@@ -14,7 +14,7 @@
 mod common;
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -167,16 +167,6 @@ fn summary(output: &str) -> String {
     format!("{}\n{}", phases.join("\n").trim(), tail.join("\n").trim())
 }
 
-fn figures_file() -> PathBuf {
-    let target = match std::env::var("CARGO_TARGET_DIR") {
-        Ok(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => Path::new(env!("CARGO_BIN_EXE_zonedesk")).parent().and_then(Path::parent).expect("target folder").to_path_buf(),
-    };
-    let dir = target.join("reliability");
-    std::fs::create_dir_all(&dir).expect("create target/reliability");
-    dir.join("schemathesis.txt")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_api_answers_generated_requests_as_its_document_says() {
     let Some(version) = installed_or_skip() else { return };
@@ -227,6 +217,6 @@ async fn the_api_answers_generated_requests_as_its_document_says() {
     drop(demo);
     let _ = writeln!(report, "API fuzzing (cargo test --test api_fuzz): {} passes in {:.0} s", 3, started.elapsed().as_secs_f64());
     eprint!("{report}");
-    std::fs::write(figures_file(), &report).expect("write schemathesis.txt");
+    std::fs::write(common::reliability_file("schemathesis.txt"), &report).expect("write schemathesis.txt");
     assert!(failed.is_empty(), "schemathesis found defects in the passes as {}", failed.join(", "));
 }

@@ -181,20 +181,9 @@ async fn the_cli_verifies_a_copy_and_fails_on_a_broken_one() {
     assert!(!broken.status.success());
     assert!(stderr.contains("审计链断裂（altered）") && stderr.contains(&format!("#{victim}")), "{stderr}");
 
-    record_figures(&format!(
+    let figures = format!(
         "audit chain: `zonedesk audit verify` verified {entries} entries of the demo's log (exit 0), then named the edited entry #{victim} (exit 1); \
          edits, deletions, reordering, a cut-off tail and 50 concurrent writers are checked on SQLite and PostgreSQL by tests/audit_chain.rs\n"
-    ));
-}
-
-/// Writes the figures CI prints to `target/reliability/audit.txt` (the target
-/// folder is where cargo put the binary, two levels up).
-fn record_figures(text: &str) {
-    let target = match std::env::var("CARGO_TARGET_DIR") {
-        Ok(dir) if !dir.is_empty() => std::path::PathBuf::from(dir),
-        _ => std::path::Path::new(env!("CARGO_BIN_EXE_zonedesk")).parent().and_then(std::path::Path::parent).expect("target folder").to_path_buf(),
-    };
-    let dir = target.join("reliability");
-    std::fs::create_dir_all(&dir).expect("create target/reliability");
-    std::fs::write(dir.join("audit.txt"), text).expect("write audit.txt");
+    );
+    std::fs::write(common::reliability_file("audit.txt"), figures).expect("write audit.txt");
 }

@@ -17,7 +17,7 @@ mod common;
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -378,17 +378,6 @@ fn kills(default: usize) -> usize {
     std::env::var("ZONEDESK_CRASH_KILLS").ok().and_then(|k| k.parse().ok()).unwrap_or(default)
 }
 
-/// `target/reliability/NAME`: the target folder is where cargo put the binary, two levels up.
-fn figures_file(name: &str) -> PathBuf {
-    let target = match std::env::var("CARGO_TARGET_DIR") {
-        Ok(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => Path::new(bin()).parent().and_then(Path::parent).expect("target folder").to_path_buf(),
-    };
-    let dir = target.join("reliability");
-    std::fs::create_dir_all(&dir).expect("create target/reliability");
-    dir.join(name)
-}
-
 /// What the kill rounds measured.
 struct KillRounds {
     kills: usize,
@@ -534,7 +523,7 @@ async fn acknowledged_orders_survive_sigkill_and_reach_online_backups() {
         );
     }
     eprint!("{figures}");
-    std::fs::write(figures_file("crash.txt"), figures).expect("write crash.txt");
+    std::fs::write(common::reliability_file("crash.txt"), figures).expect("write crash.txt");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -576,5 +565,5 @@ async fn acknowledged_orders_survive_sigkill_on_postgresql() {
         rounds.sent
     );
     eprint!("{figures}");
-    std::fs::write(figures_file("crash-postgres.txt"), figures).expect("write crash-postgres.txt");
+    std::fs::write(common::reliability_file("crash-postgres.txt"), figures).expect("write crash-postgres.txt");
 }

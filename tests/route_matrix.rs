@@ -1225,9 +1225,7 @@ async fn doc_service_code(app: &TestApp) -> String {
 }
 
 fn write_summary(label: &str, summary: &str) {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/reliability");
-    std::fs::create_dir_all(&dir).expect("target/reliability");
-    let file = dir.join("route_matrix.txt");
+    let file = common::reliability_file("route_matrix.txt");
     let mut lines: Vec<String> =
         std::fs::read_to_string(&file).unwrap_or_default().lines().filter(|l| !l.contains(&format!("({label})"))).map(str::to_string).collect();
     lines.push(summary.to_string());

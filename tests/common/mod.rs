@@ -274,3 +274,16 @@ pub async fn page_log_in(app: &TestApp, client: &reqwest::Client, username: &str
     let csrf = hidden_value(&page, "_csrf").expect("csrf field");
     client.post(app.url("/login")).form(&[("username", username), ("password", "demo"), ("_csrf", &csrf), ("next", "/")]).send().await.expect("post login")
 }
+
+/// `target/reliability/NAME`, where the tests leave the figures `.ci/run` prints:
+/// the target folder is `CARGO_TARGET_DIR`, or where cargo put the binary, two
+/// levels up.
+pub fn reliability_file(name: &str) -> PathBuf {
+    let target = match std::env::var("CARGO_TARGET_DIR") {
+        Ok(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => std::path::Path::new(env!("CARGO_BIN_EXE_zonedesk")).parent().and_then(std::path::Path::parent).expect("target folder").to_path_buf(),
+    };
+    let dir = target.join("reliability");
+    std::fs::create_dir_all(&dir).expect("create target/reliability");
+    dir.join(name)
+}
