@@ -287,6 +287,19 @@ async fn the_dashboard_counts_each_township_as_its_series_does(app: TestApp) {
     for name in names {
         assert_eq!(chart.svg.contains(&name), name == own_name || own_name.contains(&name), "{name} on the township's own chart");
     }
+    // a province's chart shows the townships with the most not resumed, as counted
+    let all = res_store::township_figures_on(&app.db, "2020-03-19", None).await.unwrap();
+    let bars = res_store::township_bars_on(&app.db, "2020-03-19", None, 3).await.unwrap();
+    let townships: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM townships").fetch_one(app.db.pool()).await.unwrap();
+    assert_eq!(bars.len(), 3);
+    assert!(bars.iter().all(|b| b.townships == townships));
+    let mut worst: Vec<i64> = all.iter().map(|(_, enterprises, f)| enterprises - f.resumed).collect();
+    worst.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(bars.iter().map(|b| b.enterprises - b.resumed).collect::<Vec<_>>(), worst[..3]);
+    for b in &bars {
+        let (_, enterprises, f) = all.iter().find(|(t, _, _)| *t == b.township_id).unwrap();
+        assert_eq!((b.enterprises, b.resumed), (*enterprises, f.resumed), "{}", b.name);
+    }
     let grouped = res_store::township_figures_on(&app.db, "2020-03-19", township.township_id).await.unwrap();
     assert_eq!(grouped.len(), 1);
     let f = ReportFilter { township_id: township.township_id, ..Default::default() };

@@ -51,12 +51,21 @@ pub struct Filed {
 
 /// Files an order for the actor.
 ///
+/// The checks read (category, enterprise, scope, green list, duplicates) on a
+/// connection of their own, concurrently with other requests; only the writes
+/// join the group commit, whose batch runs one write after another, so every
+/// statement kept out of it is time every other filing waits less.
+///
 /// # Errors
 /// `Forbidden` for an enterprise outside the actor's scope or a role that files
 /// nothing; `Validation` naming each bad field.
 pub async fn file_order(cx: &WorkContext, actor: &Actor, input: &OrderInput) -> Result<Filed, AppError> {
-    let (cx, actor, input) = (cx.clone(), actor.clone(), input.clone());
-    cx.db.clone().write(move |tx| Box::pin(async move { file_in(tx, &cx, &actor, &input).await })).await
+    let checked = {
+        let mut conn = cx.db.pool().acquire().await?;
+        check_filing(&mut conn, cx, actor, input).await?
+    };
+    let (cx, actor) = (cx.clone(), actor.clone());
+    cx.db.clone().write(move |tx| Box::pin(async move { write_filing(tx, &cx, &actor, checked).await })).await
 }
 
 /// Files an order inside the caller's transaction (a visit files its demands with it).
@@ -64,53 +73,88 @@ pub async fn file_order(cx: &WorkContext, actor: &Actor, input: &OrderInput) -> 
 /// # Errors
 /// As `file_order`.
 pub async fn file_in(tx: &mut AnyConnection, cx: &WorkContext, actor: &Actor, input: &OrderInput) -> Result<Filed, AppError> {
+    let checked = check_filing(tx, cx, actor, input).await?;
+    write_filing(tx, cx, actor, checked).await
+}
+
+/// An order that passed every check, ready to be written.
+struct Filing {
+    source: Source,
+    source_ref: Option<i64>,
+    enterprise: Option<i64>,
+    township_id: Option<i64>,
+    priority: Priority,
+    order: CheckedOrder,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    possible_duplicates: Vec<i64>,
+}
+
+/// Everything `file_order` checks and reads before it writes.
+async fn check_filing(conn: &mut AnyConnection, cx: &WorkContext, actor: &Actor, input: &OrderInput) -> Result<Filing, AppError> {
     let (source, enterprise_id) = source_and_enterprise(actor, input)?;
-    let checked = check_order_input(tx, input).await?;
+    let checked = check_order_input(conn, input).await?;
     let (enterprise, township_id) = match enterprise_id {
         Some(id) => {
-            let e = reg::find_enterprise(tx, id).await?.ok_or_else(|| AppError::field("enterprise_id", "所选企业不存在"))?;
+            let e = reg::find_enterprise(conn, id).await?.ok_or_else(|| AppError::field("enterprise_id", "所选企业不存在"))?;
             (Some(e.id), Some(e.township_id))
         }
         None => (None, checked.township_id),
     };
-    may_file_for(tx, actor, enterprise, township_id).await?;
+    may_file_for(conn, actor, enterprise, township_id).await?;
     let asked = match (checked.priority, actor.role) {
         (Some(p), Role::Admin | Role::Leader | Role::Township | Role::Department) => p,
         _ => Priority::Normal,
     };
     // a green-list enterprise's orders start with priority
     let green = match enterprise {
-        Some(e) => crate::store::resumption::is_green_listed(tx, e).await?,
+        Some(e) => crate::store::resumption::is_green_listed(conn, e).await?,
         None => false,
     };
     let priority = if green { asked.max(Priority::High) } else { asked };
-    let at = cx.now_text();
-    let new = NewOrder {
-        source: source.code(),
+    let possible_duplicates = match enterprise {
+        Some(e) => duplicates_of(conn, cx, e, checked.category_id, &checked.title).await?,
+        None => Vec::new(),
+    };
+    Ok(Filing {
+        source,
         source_ref: input.source_ref,
-        enterprise_id: enterprise,
+        enterprise,
         township_id,
+        priority,
+        order: checked,
+        latitude: input.latitude,
+        longitude: input.longitude,
+        possible_duplicates,
+    })
+}
+
+/// Writes a checked order: the order, the first entry of its timeline, the audit entry.
+async fn write_filing(tx: &mut AnyConnection, cx: &WorkContext, actor: &Actor, filing: Filing) -> Result<Filed, AppError> {
+    let at = cx.now_text();
+    let checked = &filing.order;
+    let new = NewOrder {
+        source: filing.source.code(),
+        source_ref: filing.source_ref,
+        enterprise_id: filing.enterprise,
+        township_id: filing.township_id,
         category_id: checked.category_id,
         title: &checked.title,
         description: &checked.description,
-        priority: priority.code(),
-        latitude: input.latitude,
-        longitude: input.longitude,
+        priority: filing.priority.code(),
+        latitude: filing.latitude,
+        longitude: filing.longitude,
         address: &checked.address,
         created_by: (actor.user_id > 0).then_some(actor.user_id),
         created_at: &at,
     };
     let id = repo::insert_order(tx, &new).await.map_err(|e| AppError::from_store(e, &[], ""))?;
-    repo::insert_event(tx, &event(actor, id, &at, "file", None, OrderState::Submitted, None, source.label())).await?;
-    let possible_duplicates = match enterprise {
-        Some(e) => duplicates_of(tx, cx, id, e, checked.category_id, &checked.title).await?,
-        None => Vec::new(),
-    };
+    repo::insert_event(tx, &event(actor, id, &at, "file", None, OrderState::Submitted, None, filing.source.label())).await?;
     let order = repo::find_order(tx, id).await?.ok_or(AppError::NotFound("工单"))?;
     let mut entry = actor.audit("create", "work_order", Some(id));
     entry.after = snapshot(&order);
     audit::append(tx, &entry).await?;
-    Ok(Filed { order, possible_duplicates })
+    Ok(Filed { order, possible_duplicates: filing.possible_duplicates })
 }
 
 /// The source an order gets from the actor's role, and the enterprise it is for.
@@ -200,10 +244,12 @@ async fn may_file_for(conn: &mut AnyConnection, actor: &Actor, enterprise: Optio
     if ok { Ok(()) } else { Err(AppError::Forbidden("只能为本人负责的企业或辖区提交工单")) }
 }
 
-async fn duplicates_of(conn: &mut AnyConnection, cx: &WorkContext, id: i64, enterprise: i64, category: i64, title: &str) -> Result<Vec<i64>, AppError> {
+/// The open orders of the enterprise a new order may repeat (read before the
+/// new one is written, so it is not among them).
+async fn duplicates_of(conn: &mut AnyConnection, cx: &WorkContext, enterprise: i64, category: i64, title: &str) -> Result<Vec<i64>, AppError> {
     let since = crate::store::timestamp(cx.now - time::Duration::days(DUPLICATE_WINDOW_DAYS));
     let recent = repo::recent_open_orders(conn, enterprise, category, &since).await?;
-    Ok(recent.into_iter().filter(|(other, t)| *other != id && rules::similarity(t, title) >= rules::DUPLICATE_THRESHOLD).map(|(other, _)| other).collect())
+    Ok(recent.into_iter().filter(|(_, t)| rules::similarity(t, title) >= rules::DUPLICATE_THRESHOLD).map(|(other, _)| other).collect())
 }
 
 #[allow(clippy::too_many_arguments)]

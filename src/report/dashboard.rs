@@ -3,8 +3,6 @@
 //! by department, the green list, employment gaps, tutoring pairs, the
 //! isolation point. A township user sees its own township.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -42,6 +40,9 @@ pub struct Dashboard {
     pub charts: Vec<Chart>,
 }
 
+/// Townships on the township chart: a zone's all, a province's worst.
+const TOWNSHIP_BARS: i64 = 30;
+
 /// # Errors
 /// `Forbidden` for roles without a dashboard (leaders, administrators and townships have one).
 pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, AppError> {
@@ -74,27 +75,17 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, App
         ),
     });
 
-    // status by township, today: every township's figures in one query
+    // status by township, today: the townships with the most not resumed
     let scope = resumption::scope(actor, res_store::ReportFilter::default())?;
-    let figures: HashMap<i64, (i64, i64)> = res_store::township_figures_on(&cx.db, &date_text(today), scope.township_id)
-        .await?
-        .into_iter()
-        .map(|(township, enterprises, f)| (township, (enterprises, f.resumed)))
-        .collect();
-    let townships = crate::app::registry::list_townships(&cx.db, actor).await?;
-    let mut names = Vec::new();
-    let (mut resumed, mut not_resumed) = (Vec::new(), Vec::new());
-    for t in townships.iter().filter(|t| actor.role != Role::Township || Some(t.id) == actor.township_id) {
-        let (enterprises, back) = figures.get(&t.id).copied().unwrap_or((0, 0));
-        names.push(t.name.clone());
-        resumed.push(back as f64);
-        not_resumed.push((enterprises - back) as f64);
-    }
-    charts_out.push(Chart {
-        id: "chart-townships".into(),
-        title: "各乡镇办企业复工情况".into(),
-        svg: charts::bars("各乡镇办企业复工情况", &names, &[("已复工", resumed), ("未复工", not_resumed)]),
-    });
+    let bars = res_store::township_bars_on(&cx.db, &date_text(today), scope.township_id, TOWNSHIP_BARS).await?;
+    let title = match bars.first() {
+        Some(b) if b.townships > bars.len() as i64 => format!("未复工企业最多的{}个乡镇办（共{}个）", bars.len(), count(b.townships)),
+        _ => "各乡镇办企业复工情况".to_string(),
+    };
+    let names: Vec<String> = bars.iter().map(|b| b.name.clone()).collect();
+    let resumed = bars.iter().map(|b| b.resumed as f64).collect();
+    let not_resumed = bars.iter().map(|b| (b.enterprises - b.resumed) as f64).collect();
+    charts_out.push(Chart { id: "chart-townships".into(), svg: charts::bars(&title, &names, &[("已复工", resumed), ("未复工", not_resumed)]), title });
 
     // orders
     let counts = workorder::counts_until(&cx.db, &cx.now_text()).await?;
@@ -135,9 +126,9 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, App
 
     // the rest of the zone's work, as figures
     let day = date_text(today);
-    let rc = res_store::counts_on(&cx.db, &day).await?;
-    tiles.push(Tile { label: "绿名单企业".into(), value: count(rc.green_listed), href: "/green-list".into() });
-    let officers = registry::officers_on(&cx.db, &day).await?;
+    let green_listed = res_store::green_listed_on(&cx.db, &day).await?;
+    tiles.push(Tile { label: "绿名单企业".into(), value: count(green_listed), href: "/green-list".into() });
+    let officers = registry::officers_in_post(&cx.db, &day).await?;
     tiles.push(Tile {
         label: "首席服务员".into(), value: format!("{}人/{}家", count(officers.cadres), count(officers.enterprises)), href: "/officers".into()
     });

@@ -103,6 +103,10 @@ impl Db {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
                     .max_connections(8)
+                    // a file on this machine does not hang up: a ping before every
+                    // acquire would be one more hand-off to the connection's thread
+                    // per query of every request (sqlx pings on release regardless)
+                    .test_before_acquire(false)
                     .after_connect(|conn, _| {
                         Box::pin(async move {
                             // WAL lets readers work during a write; FULL makes every

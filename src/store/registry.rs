@@ -386,12 +386,24 @@ pub struct OfficerCounts {
     pub foreign_trade: i64,
 }
 
+/// Assignments in post on `$1`, as `oa`.
+const IN_POST: &str = "oa.started_on <= $1 AND (oa.ended_on IS NULL OR oa.ended_on > $1)";
+
+/// Every count of `OfficerCounts` (the briefing states them all).
+pub async fn officers_on(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Error> {
+    let mut counts = officers_in_post(db, day).await?;
+    counts.foreign_trade = foreign_trade_served_on(db, day).await?;
+    Ok(counts)
+}
+
+/// The cadres in post and the enterprises they serve (`foreign_trade` left 0:
+/// the dashboard does not show it, and it is the dearest count).
+///
 /// Each count seeks through an index instead of scanning every assignment
 /// ever made (a province has 100,000): cadres by cadre, the enterprises as the
 /// current assignments (one per enterprise, by the unique index) plus those
-/// whose officer left after the day, the foreign-trade ones by kind.
-pub async fn officers_on(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Error> {
-    const IN_POST: &str = "oa.started_on <= $1 AND (oa.ended_on IS NULL OR oa.ended_on > $1)";
+/// whose officer left after the day.
+pub async fn officers_in_post(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Error> {
     let (cadres, section_chiefs): (i64, i64) = sqlx::query_as(&format!(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.rank = '正科级' THEN 1 ELSE 0 END), 0) FROM cadres c \
          WHERE EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.cadre_id = c.id AND {IN_POST})"
@@ -408,12 +420,16 @@ pub async fn officers_on(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Erro
     .bind(day)
     .fetch_one(db.pool())
     .await?;
-    let foreign_trade: i64 = sqlx::query_scalar(&format!(
+    Ok(OfficerCounts { cadres, section_chiefs, enterprises: current + left_since, foreign_trade: 0 })
+}
+
+/// Foreign-trade enterprises with an officer in post, by kind (seeks per enterprise of the kind).
+pub async fn foreign_trade_served_on(db: &Db, day: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM enterprises e WHERE e.kind = 'foreign_trade' \
          AND EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.enterprise_id = e.id AND {IN_POST})"
     ))
     .bind(day)
     .fetch_one(db.pool())
-    .await?;
-    Ok(OfficerCounts { cadres, section_chiefs, enterprises: current + left_since, foreign_trade })
+    .await
 }

@@ -269,6 +269,39 @@ pub async fn township_figures_on(db: &Db, day: &str, township_id: Option<i64>) -
     Ok(rows.into_iter().map(|(t, enterprises, k, r, fp, wb, wt, n)| (t, enterprises, sums((k, r, fp, wb, wt, n)))).collect())
 }
 
+/// One bar of the dashboard's township chart.
+#[derive(Debug, Clone, FromRow)]
+pub struct TownshipBar {
+    pub township_id: i64,
+    pub name: String,
+    pub enterprises: i64,
+    pub resumed: i64,
+    /// how many townships there are in all (the chart may show fewer)
+    pub townships: i64,
+}
+
+/// The `limit` townships with the most enterprises not resumed on `day` (then
+/// by id), every township counted whether it has enterprises or not. A
+/// province has thousands of townships: a chart of all of them is unreadable,
+/// and fetching them all cost more than the rest of the dashboard.
+pub async fn township_bars_on(db: &Db, day: &str, township_id: Option<i64>, limit: i64) -> Result<Vec<TownshipBar>, sqlx::Error> {
+    let only = if township_id.is_some() { " WHERE tw.id = $3" } else { "" };
+    let sql = format!(
+        "SELECT township_id, name, enterprises, resumed, townships FROM (\
+             SELECT tw.id AS township_id, tw.name, COALESCE(t.enterprises, 0) AS enterprises, \
+                 COALESCE(t.resumed, 0) - CAST(COALESCE(SUM(s.resumed), 0) AS BIGINT) AS resumed, COUNT(*) OVER () AS townships \
+             FROM townships tw LEFT JOIN resumption_township_totals t ON t.township_id = tw.id \
+             LEFT JOIN resumption_township_tally s ON s.township_id = tw.id AND s.day > $1{only} \
+             GROUP BY tw.id, tw.name, t.enterprises, t.resumed) bars \
+         ORDER BY enterprises - resumed DESC, township_id LIMIT $2"
+    );
+    let mut query = sqlx::query_as::<_, TownshipBar>(&sql).bind(day).bind(limit);
+    if let Some(t) = township_id {
+        query = query.bind(t);
+    }
+    query.fetch_all(db.pool()).await
+}
+
 // ---- green list ------------------------------------------------------------
 
 /// A green-list membership (current or past), with the enterprise's name.
@@ -577,11 +610,18 @@ pub struct ResumptionCounts {
     pub spot_checked: i64,
 }
 
+/// Green-list memberships that cover `$1`, as `g`.
+const LISTED_ON: &str = "FROM green_list g WHERE g.added_on <= $1 AND (g.removed_on IS NULL OR g.removed_on > $1)";
+
+/// Enterprises on the green list on a day (what the dashboard shows of `counts_on`).
+pub async fn green_listed_on(db: &Db, day: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) {LISTED_ON}")).bind(day).fetch_one(db.pool()).await
+}
+
 pub async fn counts_on(db: &Db, day: &str) -> Result<ResumptionCounts, sqlx::Error> {
-    let listed = "FROM green_list g WHERE g.added_on <= $1 AND (g.removed_on IS NULL OR g.removed_on > $1)";
-    let green_listed: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) {listed}")).bind(day).fetch_one(db.pool()).await?;
+    let green_listed = green_listed_on(db, day).await?;
     let with_team: i64 =
-        sqlx::query_scalar(&format!("SELECT COUNT(*) {listed} AND EXISTS (SELECT 1 FROM service_team_members m WHERE m.enterprise_id = g.enterprise_id)"))
+        sqlx::query_scalar(&format!("SELECT COUNT(*) {LISTED_ON} AND EXISTS (SELECT 1 FROM service_team_members m WHERE m.enterprise_id = g.enterprise_id)"))
             .bind(day)
             .fetch_one(db.pool())
             .await?;
