@@ -611,7 +611,46 @@ async fn the_migration_counts_what_was_there_before_it(backend: Backend) {
     }
 }
 
+/// The officer counts are kept between requests and counted again after any
+/// change to assignments, ranks or kinds: made here in plain SQL, as an
+/// importer or a manual fix would, so only the database's version can tell.
+async fn officer_counts_follow_every_change(app: TestApp) {
+    let db = &app.db;
+    let day = "2020-03-19";
+    let exec = |sql: &'static str| async move { sqlx::query(sql).execute(db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}")) };
+    let counts = || async { zonedesk::store::registry::officers_on(db, day).await.unwrap() };
+    let before = counts().await;
+    assert_eq!((before.cadres, before.enterprises), (47, 47), "the seed's 47 officers at 47 enterprises");
+    assert_eq!(counts().await.cadres, before.cadres, "asked again, the same");
+
+    // a new 副科级 cadre in post at a foreign-trade enterprise that had no officer
+    exec("INSERT INTO cadres (name, rank, department_id, created_at) VALUES ('测试干部', '副科级', NULL, '2020-03-01T00:00:00Z')").await;
+    exec(
+        "UPDATE enterprises SET kind = 'foreign_trade' WHERE id = (SELECT MIN(e.id) FROM enterprises e \
+          WHERE NOT EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.enterprise_id = e.id))",
+    )
+    .await;
+    let kinded = counts().await;
+    assert_eq!(kinded.foreign_trade, before.foreign_trade, "no officer there yet");
+    exec(
+        "INSERT INTO officer_assignments (cadre_id, enterprise_id, started_on) SELECT (SELECT MAX(id) FROM cadres), MIN(e.id), '2020-03-10' \
+          FROM enterprises e WHERE e.kind = 'foreign_trade' AND NOT EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.enterprise_id = e.id)",
+    )
+    .await;
+    let assigned = counts().await;
+    assert_eq!(
+        (assigned.cadres, assigned.section_chiefs, assigned.enterprises, assigned.foreign_trade),
+        (before.cadres + 1, before.section_chiefs, before.enterprises + 1, before.foreign_trade + 1)
+    );
+    exec("UPDATE cadres SET rank = '正科级' WHERE id = (SELECT MAX(id) FROM cadres)").await;
+    assert_eq!(counts().await.section_chiefs, before.section_chiefs + 1);
+    exec("UPDATE officer_assignments SET ended_on = '2020-03-15' WHERE cadre_id = (SELECT MAX(id) FROM cadres)").await;
+    let ended = counts().await;
+    assert_eq!((ended.cadres, ended.enterprises, ended.foreign_trade), (before.cadres, before.enterprises, before.foreign_trade));
+}
+
 on_both_databases!(
+    officer_counts_follow_every_change,
     tallied_resumption_figures_equal_the_rule_on_random_reports,
     the_dashboard_counts_each_township_as_its_series_does,
     tallied_order_counts_and_rates_equal_counting_every_order,

@@ -128,7 +128,7 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, App
     let day = date_text(today);
     let green_listed = res_store::green_listed_on(&cx.db, &day).await?;
     tiles.push(Tile { label: "绿名单企业".into(), value: count(green_listed), href: "/green-list".into() });
-    let officers = registry::officers_in_post(&cx.db, &day).await?;
+    let officers = registry::officers_on(&cx.db, &day).await?;
     tiles.push(Tile {
         label: "首席服务员".into(), value: format!("{}人/{}家", count(officers.cadres), count(officers.enterprises)), href: "/officers".into()
     });

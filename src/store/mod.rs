@@ -56,6 +56,8 @@ pub struct Db {
     committer: Arc<OnceLock<GroupCommitter>>,
     /// the key of the personal information at rest (see `pii`)
     pii: Option<pii::PiiKey>,
+    /// the officer counts last counted (see `registry::officers_on`)
+    officer_counts: Arc<registry::OfficerCountsCache>,
 }
 
 /// A write transaction; on SQLite it holds the writer lock until it ends.
@@ -125,7 +127,7 @@ impl Db {
         };
         let write_lock = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
         let pii = pii::PiiKey::resolve(&url, true).map_err(|e| sqlx::Error::Configuration(e.into()))?;
-        Ok(Db { pool, backend, write_lock, committer: Arc::default(), pii })
+        Ok(Db { pool, backend, write_lock, committer: Arc::default(), pii, officer_counts: Arc::default() })
     }
 
     /// Opens a SQLite file read-only, without changing its journal mode (to
@@ -137,7 +139,7 @@ impl Db {
         install_drivers();
         let options: AnyConnectOptions = format!("sqlite://{}?mode=ro", path.display()).parse()?;
         let pool = AnyPoolOptions::new().max_connections(1).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?;
-        Ok(Db { pool, backend: Backend::Sqlite, write_lock: None, committer: Arc::default(), pii: None })
+        Ok(Db { pool, backend: Backend::Sqlite, write_lock: None, committer: Arc::default(), pii: None, officer_counts: Arc::default() })
     }
 
     /// Applies every migration not yet applied.
@@ -157,6 +159,10 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    pub(crate) fn officer_counts_cache(&self) -> &registry::OfficerCountsCache {
+        &self.officer_counts
     }
 
     /// Starts a write transaction (see the type's note on SQLite).

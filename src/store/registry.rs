@@ -389,21 +389,57 @@ pub struct OfficerCounts {
 /// Assignments in post on `$1`, as `oa`.
 const IN_POST: &str = "oa.started_on <= $1 AND (oa.ended_on IS NULL OR oa.ended_on > $1)";
 
-/// Every count of `OfficerCounts` (the briefing states them all).
+/// The officer counts of the last few days asked for, with the version of the
+/// data they were counted at (migration `…_officer_counts_version.sql`).
+#[derive(Debug, Default)]
+pub struct OfficerCountsCache {
+    counted: std::sync::Mutex<Vec<(String, i64, OfficerCounts)>>,
+}
+
+/// Days kept: today's, and a few a leader looks back at.
+const COUNTED_DAYS: usize = 8;
+
+impl OfficerCountsCache {
+    fn get(&self, day: &str, version: i64) -> Option<OfficerCounts> {
+        let counted = self.counted.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        counted.iter().find(|(d, v, _)| d == day && *v == version).map(|(_, _, c)| *c)
+    }
+
+    fn put(&self, day: &str, version: i64, counts: OfficerCounts) {
+        let mut counted = self.counted.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        counted.retain(|(d, _, _)| d != day);
+        if counted.len() == COUNTED_DAYS {
+            counted.remove(0);
+        }
+        counted.push((day.to_string(), version, counts));
+    }
+}
+
+/// Every count of `OfficerCounts` on a day (the dashboard and the briefing).
+///
+/// Counted again only when the data they come from changed since (the
+/// database's `officers` version, moved by triggers on every such change) or
+/// for a day not counted lately. The version is read before counting: a change
+/// made during the count moves it, and the next call counts again.
 pub async fn officers_on(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Error> {
+    let version: i64 = sqlx::query_scalar("SELECT version FROM data_versions WHERE name = 'officers'").fetch_one(db.pool()).await?;
+    if let Some(counts) = db.officer_counts_cache().get(day, version) {
+        return Ok(counts);
+    }
     let mut counts = officers_in_post(db, day).await?;
     counts.foreign_trade = foreign_trade_served_on(db, day).await?;
+    db.officer_counts_cache().put(day, version, counts);
     Ok(counts)
 }
 
-/// The cadres in post and the enterprises they serve (`foreign_trade` left 0:
-/// the dashboard does not show it, and it is the dearest count).
+/// The cadres in post and the enterprises they serve, counted now
+/// (`foreign_trade` left 0).
 ///
 /// Each count seeks through an index instead of scanning every assignment
 /// ever made (a province has 100,000): cadres by cadre, the enterprises as the
 /// current assignments (one per enterprise, by the unique index) plus those
 /// whose officer left after the day.
-pub async fn officers_in_post(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Error> {
+async fn officers_in_post(db: &Db, day: &str) -> Result<OfficerCounts, sqlx::Error> {
     let (cadres, section_chiefs): (i64, i64) = sqlx::query_as(&format!(
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.rank = '正科级' THEN 1 ELSE 0 END), 0) FROM cadres c \
          WHERE EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.cadre_id = c.id AND {IN_POST})"
@@ -424,7 +460,7 @@ pub async fn officers_in_post(db: &Db, day: &str) -> Result<OfficerCounts, sqlx:
 }
 
 /// Foreign-trade enterprises with an officer in post, by kind (seeks per enterprise of the kind).
-pub async fn foreign_trade_served_on(db: &Db, day: &str) -> Result<i64, sqlx::Error> {
+async fn foreign_trade_served_on(db: &Db, day: &str) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM enterprises e WHERE e.kind = 'foreign_trade' \
          AND EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.enterprise_id = e.id AND {IN_POST})"
