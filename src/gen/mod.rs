@@ -197,10 +197,10 @@ pub async fn generate(db: &Db, options: &GenOptions, progress: &dyn Progress) ->
         tallies::set_row_triggers(&mut conn, false).await?;
     }
     let mut result = load(&mut conn, db.backend(), options, &seed, calendar, first, today, end, last_report_day, progress).await;
-    if let Ok(summary) = &mut result {
-        if let Err(e) = index_and_count(&mut conn, &indexes, postgres, summary, progress).await {
-            result = Err(e.into());
-        }
+    if let Ok(summary) = &mut result
+        && let Err(e) = index_and_count(&mut conn, &indexes, postgres, summary, progress).await
+    {
+        result = Err(e.into());
     }
     if postgres {
         // on, whatever became of the load: the server must count every write
