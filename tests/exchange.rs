@@ -514,8 +514,100 @@ async fn every_registry_round_trips_through_excel(app: TestApp) {
     assert_eq!(members, 2);
 }
 
+/// The list pages a leader reads, and an admin's own; each offers "导出Excel".
+const LEADER_LISTS: &[&str] = &[
+    "/cadres",
+    "/campaigns",
+    "/commitments",
+    "/departments",
+    "/employment/gaps",
+    "/findings",
+    "/green-list",
+    "/households",
+    "/inspections",
+    "/investment-leads",
+    "/investment-progress",
+    "/job-postings",
+    "/notifications",
+    "/officers",
+    "/policies",
+    "/policy-applications",
+    "/policy-supervision",
+    "/projects",
+    "/projects/slippage",
+    "/rates",
+    "/rates/league",
+    "/sites",
+    "/spot-checks",
+    "/supervision",
+    "/townships",
+    "/transport-batches",
+    "/tutoring/children",
+    "/tutoring/pairings",
+    "/tutoring/volunteers",
+    "/visits",
+    "/welfare-posts",
+];
+const ADMIN_LISTS: &[&str] = &["/users", "/audit", "/categories"];
+
+/// The href of the page's export link, as a URL to follow.
+fn export_link(page: &str) -> Option<String> {
+    let at = page.find("id=\"export-list\"")?;
+    let start = page[..at].rfind("href=\"")? + 6;
+    let end = start + page[start..].find('"')?;
+    Some(page[start..end].replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+async fn every_list_page_exports_its_table_with_its_filters(app: TestApp) {
+    let leader = browser_client();
+    page_log_in(&app, &leader, "leader").await;
+    let admin = browser_client();
+    page_log_in(&app, &admin, "admin").await;
+    for (client, paths) in [(&leader, LEADER_LISTS), (&admin, ADMIN_LISTS)] {
+        for path in paths {
+            let res = client.get(app.url(path)).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{path}");
+            let page = res.text().await.unwrap();
+            let link = export_link(&page).unwrap_or_else(|| panic!("{path} offers no Excel export"));
+            let res = client.get(app.url(&link)).send().await.unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{link}");
+            assert_eq!(res.headers()["content-type"], xlsx::CONTENT_TYPE, "{link}");
+            assert!(res.headers()["content-disposition"].to_str().unwrap().contains("filename*=UTF-8''"), "{link}");
+            let sheet = Sheet::read(&res.bytes().await.unwrap());
+            assert!(!sheet.header.is_empty(), "{link}: a header row");
+        }
+    }
+
+    // the filters hold, and every page of a long list is in the file: the
+    // demo's villages are more than one page of 200
+    let token = app.token("leader").await;
+    let (_, listed) = app.get("/api/v1/sites?kind=village&per_page=1", &token).await;
+    let villages = listed["total"].as_i64().unwrap();
+    assert!(villages > 200, "the demo has {villages} villages");
+    let page = leader.get(app.url("/sites?kind=village&page=2")).send().await.unwrap().text().await.unwrap();
+    let link = export_link(&page).unwrap();
+    assert_eq!(link, "/sites?kind=village&export=xlsx", "the link keeps the filter and drops the page");
+    let sheet = Sheet::read(&leader.get(app.url(&link)).send().await.unwrap().bytes().await.unwrap());
+    assert_eq!(sheet.rows.len() as i64, villages);
+    let kind = sheet.header.iter().position(|h| h == "点位类型").unwrap_or_else(|| panic!("a 点位类型 column in {:?}", sheet.header));
+    assert!(sheet.rows.iter().all(|(_, r)| r[kind] == "村庄"));
+
+    // the export keeps to the user's scope: a township exports its own sites only
+    let township = browser_client();
+    page_log_in(&app, &township, "township").await;
+    let t_token = app.token("township").await;
+    let (_, own) = app.get("/api/v1/sites?per_page=1", &t_token).await;
+    let sheet = Sheet::read(&township.get(app.url("/sites?export=xlsx")).send().await.unwrap().bytes().await.unwrap());
+    assert_eq!(sheet.rows.len() as i64, own["total"].as_i64().unwrap());
+    // and a page the user may not open exports nothing
+    let res = township.get(app.url("/users?export=xlsx")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+}
+
 on_both_databases!(
     enterprises_export_and_import_back_after_deleting,
+    every_list_page_exports_its_table_with_its_filters,
     a_file_with_bad_rows_is_refused_with_a_report_and_nothing_is_stored,
     the_import_page_uploads_a_file_and_shows_the_report,
     list_pages_export_what_they_show,

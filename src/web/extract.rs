@@ -92,6 +92,8 @@ pub struct PageUser {
     pub actor: Actor,
     pub csrf: String,
     pub token: String,
+    /// the page's path and query, for the links that keep its filters (the export)
+    pub here: String,
 }
 
 pub const SESSION_COOKIE: &str = "zd_session";
@@ -114,7 +116,8 @@ impl FromRequestParts<AppState> for PageUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = cookie(parts, SESSION_COOKIE).ok_or(AppError::Unauthorized("请先登录"))?.to_string();
         let (actor, csrf) = auth::authenticate(&state.db, &token, SessionKind::Cookie).await?;
-        Ok(PageUser { actor, csrf, token })
+        let here = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| parts.uri.path().to_string());
+        Ok(PageUser { actor, csrf, token, here })
     }
 }
 

@@ -131,6 +131,8 @@ pub fn build(state: AppState) -> (Router, utoipa::openapi::OpenApi) {
         .merge(pages::investment::routes())
         .merge(pages::policies::routes())
         .merge(pages::exchange::routes())
+        // inside the error pages, so that a list that refuses its export shows why
+        .layer(middleware::from_fn_with_state(state.clone(), pages::list_export::export_list_pages))
         .layer(middleware::from_fn_with_state(state.clone(), error::render_page_errors));
 
     let (router, mut doc) = api.merge(page_routes).split_for_parts();

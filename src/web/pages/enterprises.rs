@@ -87,7 +87,7 @@ pub async fn list_enterprises(State(s): State<AppState>, user: PageUser, lang: L
         ("sort", sort_current.clone()),
         ("per_page", q.per_page.map(|p| p.to_string()).unwrap_or_default()),
     ];
-    let pager = Pager::new(&page, "/enterprises", &params);
+    let pager = Pager::new(&page, "/enterprises", &params).with_typed_export();
     let rows = page
         .items
         .into_iter()

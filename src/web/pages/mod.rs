@@ -11,6 +11,7 @@ pub mod home;
 pub mod inspections;
 pub mod investment;
 pub mod isolation;
+pub mod list_export;
 pub mod notifications;
 pub mod officers;
 pub mod policies;
@@ -59,6 +60,8 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     pub switch_href: String,
     pub switch_label: &'static str,
+    /// this page as an Excel workbook, with its filters (`list_export`)
+    pub export_href: String,
 }
 
 impl Chrome {
@@ -75,6 +78,7 @@ impl Chrome {
             nav,
             switch_href: format!("/lang/{}?next={}", other.code(), urlencode(path)),
             switch_label: label,
+            export_href: String::new(),
         }
     }
 
@@ -95,6 +99,7 @@ impl Chrome {
 /// The chrome of a signed-in user's page, with the count of unread messages.
 pub async fn chrome(s: &AppState, user: &PageUser, lang: Lang, path: &str) -> Chrome {
     let mut c = Chrome::new(lang, Some((&user.actor, &user.csrf)), path);
+    c.export_href = list_export::href(&user.here);
     c.unread = crate::app::notifications::unread_count(&s.db, &user.actor).await.unwrap_or(0);
     c
 }
@@ -267,9 +272,18 @@ pub struct Pager {
     pub total: i64,
     pub prev_href: Option<String>,
     pub next_href: Option<String>,
+    /// whether the pager offers the list's Excel export (`list_export`); off
+    /// where the page has a typed export of its own
+    pub export: bool,
 }
 
 impl Pager {
+    /// The pager of a list with a typed export (`/exports/{kind}`) of its own button.
+    pub fn with_typed_export(mut self) -> Pager {
+        self.export = false;
+        self
+    }
+
     pub fn new<T>(page: &Page<T>, path: &str, params: &[(&str, String)]) -> Pager {
         let href = |n: i64| {
             let mut pairs: Vec<(&str, String)> = params.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
@@ -283,6 +297,7 @@ impl Pager {
             total: page.total,
             prev_href: (page.page > 1).then(|| href(page.page - 1)),
             next_href: (page.page < pages).then(|| href(page.page + 1)),
+            export: true,
         }
     }
 }
