@@ -43,8 +43,17 @@ async fn the_demo_briefing_states_the_newspapers_figures(app: TestApp) {
     assert_eq!(figure(text, "向", "家外经外贸外资企业"), 16);
     assert_eq!(figure(text, "列入“绿名单”企业", "家"), 16);
     // every section is there, with data or saying it has none
-    for heading in ["一、复工复产", "二、首席服务员", "三、问题交办", "四、爱国卫生专项行动", "五、稳就业", "六、结对帮扶", "七、医学隔离观察"]
-    {
+    for heading in [
+        "一、复工复产",
+        "二、首席服务员",
+        "三、问题交办",
+        "四、重点项目和招商引资",
+        "五、惠企政策",
+        "六、爱国卫生专项行动",
+        "七、稳就业",
+        "八、结对帮扶",
+        "九、医学隔离观察",
+    ] {
         assert!(text.contains(heading), "{heading}");
     }
 }
@@ -97,7 +106,153 @@ async fn the_briefing_downloads_as_a_word_document(app: TestApp) {
     assert!(html.contains("组织志愿者746人"), "the page shows the same text");
 }
 
+async fn actor(app: &TestApp, username: &str) -> zonedesk::app::Actor {
+    let user = zonedesk::store::users::find_user_by_username(&app.db, username).await.unwrap().unwrap();
+    zonedesk::app::auth::actor_of(&user)
+}
+
+/// A tile's figure, read back from the newspaper's number style ("47人/47家" → 47).
+fn tile(d: &zonedesk::report::dashboard::Dashboard, label: &str) -> i64 {
+    let t = d.tiles.iter().find(|t| t.label == label).unwrap_or_else(|| panic!("no tile {label}: {:?}", d.tiles));
+    let figure: String = t.value.chars().take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '万' || *c == '余').collect();
+    parse_count(&figure).unwrap_or_else(|| panic!("{label}: {:?}", t.value))
+}
+
+async fn scalar(app: &TestApp, sql: &str, township: i64) -> i64 {
+    sqlx::query_scalar(sql).bind(township).fetch_one(app.db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The demo's day, 2020-03-19, at 18:00 local time.
+fn march_19(app: &TestApp) -> zonedesk::app::clock::WorkContext {
+    zonedesk::app::clock::WorkContext {
+        db: app.db.clone(),
+        calendar: std::sync::Arc::new(zonedesk::domain::WorkCalendar::shipped()),
+        now: time::macros::datetime!(2020-03-19 10:00 UTC),
+    }
+}
+
+async fn a_township_users_dashboard_counts_its_own_township(app: TestApp) {
+    use zonedesk::report::dashboard::dashboard;
+    let cx = march_19(&app);
+    let township = actor(&app, "township").await;
+    let t = township.township_id.unwrap();
+    let zone = dashboard(&cx, &actor(&app, "leader").await).await.unwrap();
+    let own = dashboard(&cx, &township).await.unwrap();
+
+    // counted by hand from the rows of the township
+    let open = scalar(&app, "SELECT COUNT(*) FROM work_orders WHERE township_id = $1 AND merged_into IS NULL AND state <> 'closed'", t).await;
+    let supervised = scalar(&app, "SELECT COUNT(*) FROM work_orders WHERE township_id = $1 AND escalated_at IS NOT NULL AND state <> 'closed'", t).await;
+    let green = scalar(
+        &app,
+        "SELECT COUNT(*) FROM green_list g JOIN enterprises e ON e.id = g.enterprise_id WHERE e.township_id = $1 \
+         AND g.added_on <= '2020-03-19' AND (g.removed_on IS NULL OR g.removed_on > '2020-03-19')",
+        t,
+    )
+    .await;
+    let served = scalar(
+        &app,
+        "SELECT COUNT(DISTINCT e.id) FROM enterprises e JOIN officer_assignments oa ON oa.enterprise_id = e.id WHERE e.township_id = $1 \
+         AND oa.started_on <= '2020-03-19' AND (oa.ended_on IS NULL OR oa.ended_on > '2020-03-19')",
+        t,
+    )
+    .await;
+    assert_eq!(tile(&own, "未办结工单"), open);
+    assert_eq!(tile(&own, "督办工单"), supervised);
+    assert_eq!(tile(&own, "绿名单企业"), green);
+    let officers = &own.tiles.iter().find(|t| t.label == "首席服务员").unwrap().value;
+    assert!(officers.ends_with(&format!("/{served}家")), "{officers} serve {served} enterprises of the township");
+    // and they are not the zone's
+    assert!(tile(&zone, "未办结工单") > open, "the zone has more open orders than one township");
+    assert_ne!(
+        (tile(&zone, "未办结工单"), tile(&zone, "绿名单企业"), zone.tiles.iter().find(|t| t.label == "首席服务员").unwrap().value.clone()),
+        (open, green, officers.clone())
+    );
+    // the green-list panel is the township's own, and the rates table its own line
+    for g in &own.green_list {
+        let of: i64 = sqlx::query_scalar("SELECT township_id FROM enterprises WHERE id = $1").bind(g.enterprise_id).fetch_one(app.db.pool()).await.unwrap();
+        assert_eq!(of, t, "{} is of the township", g.name);
+    }
+    assert!(own.rates.len() <= 1, "{:?}", own.rates.iter().map(|r| &r.name).collect::<Vec<_>>());
+    assert!(own.charts.iter().all(|c| c.id != "chart-rates"));
+}
+
+async fn the_dashboard_shows_industries_investment_rates_green_list_and_beds(app: TestApp) {
+    let cx = march_19(&app);
+    let d = zonedesk::report::dashboard::dashboard(&cx, &actor(&app, "leader").await).await.unwrap();
+    let industries = d.charts.iter().find(|c| c.id == "chart-industries").expect("an industry chart");
+    assert!(industries.svg.matches("<rect").count() >= 4);
+    // the three rates as a table beside the bars: a line per department of the bars
+    assert!(!d.rates.is_empty());
+    let bars = &d.charts.iter().find(|c| c.id == "chart-rates").unwrap().svg;
+    for r in &d.rates {
+        assert!(bars.contains(&r.name), "{} has its bars", r.name);
+        assert!(r.response.ends_with('%') || r.response == "—", "{}", r.response);
+    }
+    // the green list: at most ten, the most open orders first, and how many in all
+    assert!(!d.green_list.is_empty() && d.green_list.len() <= 10);
+    assert!(d.green_list.windows(2).all(|w| w[0].open_orders >= w[1].open_orders));
+    assert_eq!(d.green_listed, 16);
+    // investment of the quarter against its target
+    let inv = d.investment.as_ref().expect("the leader sees investment");
+    assert_eq!(inv.quarter, "2020年一季度");
+    if let Some(target) = inv.signed_target {
+        assert_eq!(inv.signed_share, zonedesk::report::number::percent(Some(inv.signed as f64 / target as f64)));
+    }
+    assert!(d.charts.iter().any(|c| c.id == "chart-investment"));
+    // the isolation point's persons against its beds
+    let beds: i64 = sqlx::query_scalar("SELECT CAST(SUM(beds) AS BIGINT) FROM isolation_rooms").fetch_one(app.db.pool()).await.unwrap();
+    assert!(beds > 0);
+    assert_eq!(d.isolation.iter().map(|p| p.beds).sum::<i64>(), beds);
+    // the page renders the tables, the panels and the link to the whole list
+    let client = common::browser_client();
+    common::page_log_in(&app, &client, "leader").await;
+    let html = client.get(app.url("/dashboard")).send().await.unwrap().text().await.unwrap();
+    for id in ["chart-industries", "panel-rates", "panel-green-list", "panel-isolation", "href=\"/green-list\""] {
+        assert!(html.contains(id), "{id} on the page");
+    }
+}
+
+/// Adds, after the day asked about, a placement, a pairing and a person in
+/// observation, and ends a placement: the earlier day's briefing is unchanged.
+async fn a_briefing_of_an_earlier_day_does_not_count_what_came_later(app: TestApp) {
+    let leader = app.token("leader").await;
+    let text_of = |day: &'static str| {
+        let (app, leader) = (&app, &leader);
+        async move { app.get(&format!("/api/v1/briefing?date={day}"), leader).await.1["text"].as_str().unwrap().to_string() }
+    };
+    let (march_19, march_26) = (text_of("2020-03-19").await, text_of("2020-03-26").await);
+    let figures = |text: &str| (figure(text, "贫困劳动力在岗", "人"), figure(text, "日结对", "对"), figure(text, "有留观人员", "人"));
+    let (placed, paired, observed) = figures(&march_26);
+    let later = "2020-03-25T02:00:00.000000Z";
+    for sql in [
+        "INSERT INTO placements (member_id, enterprise_id, started_on, created_at) \
+         SELECT MIN(m.id), (SELECT MIN(id) FROM enterprises), '2020-03-25', $1 FROM household_members m \
+         WHERE NOT EXISTS (SELECT 1 FROM placements p WHERE p.member_id = m.id AND p.ended_on IS NULL)",
+        "INSERT INTO pairings (volunteer_id, child_id, status, origin, cost, place, subjects_covered, subjects_needed, grade_fits, created_at) \
+         SELECT (SELECT MIN(id) FROM volunteers), MIN(c.id), 'accepted', 'manual', 0, 'elsewhere', 0, 0, 0, $1 FROM children c \
+         WHERE NOT EXISTS (SELECT 1 FROM pairings p WHERE p.child_id = c.id AND p.status <> 'ended')",
+        "INSERT INTO observed_persons (point_id, name, gender, source, checked_in_on, observation_end_on, created_at, updated_at) \
+         SELECT MIN(id), '测试留观', 'male', 'other', '2020-03-25', '2020-04-08', $1, $1 FROM isolation_points",
+    ] {
+        let done = sqlx::query(sql).bind(later).execute(app.db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        assert_eq!(done.rows_affected(), 1, "{sql}");
+    }
+    // a placement current on the 19th that ends on the 25th still counts on the 19th
+    sqlx::query(
+        "UPDATE placements SET ended_on = '2020-03-25' WHERE id = (SELECT MIN(id) FROM placements WHERE started_on <= '2020-03-19' AND ended_on IS NULL)",
+    )
+    .execute(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(text_of("2020-03-19").await, march_19, "the 19th's briefing is as it was");
+    let after = text_of("2020-03-26").await;
+    assert_eq!(figures(&after), (placed, paired + 1, observed + 1), "one placed and one ended; one pairing and one person more:\n{after}");
+}
+
 on_both_databases!(
+    a_township_users_dashboard_counts_its_own_township,
+    the_dashboard_shows_industries_investment_rates_green_list_and_beds,
+    a_briefing_of_an_earlier_day_does_not_count_what_came_later,
     the_briefing_downloads_as_a_word_document,
     the_demo_briefing_states_the_newspapers_figures,
     an_earlier_day_has_smaller_figures_and_a_day_before_anything_says_so,

@@ -11,11 +11,13 @@ use utoipa::ToSchema;
 
 use super::number::{count, month_day, percent};
 use crate::app::clock::{LOCAL, WorkContext, date_text};
-use crate::app::{Actor, employment, inspection, isolation, rates, resumption, tutoring};
+use crate::app::{Actor, inspection, investment, rates, resumption};
 use crate::domain::inspection::TallyKind;
+use crate::domain::investment::Quarter;
+use crate::domain::policy::format_wan;
 use crate::domain::{Role, WorkCalendar};
 use crate::error::AppError;
-use crate::store::{Db, PageRequest, registry, resumption as res_store, workorder};
+use crate::store::{Db, employment, isolation, policy, project, registry, resumption as res_store, tutoring, workorder};
 
 /// One section: a heading and its paragraphs.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -45,15 +47,23 @@ pub async fn briefing(db: &Db, actor: &Actor, day: Date) -> Result<Briefing, App
     let end = day.next_day().unwrap_or(day).midnight().assume_offset(LOCAL) - time::Duration::seconds(1);
     let cx = WorkContext { db: db.clone(), calendar: Arc::new(WorkCalendar::shipped()), now: end.to_offset(time::UtcOffset::UTC) };
     let at = format!("至{}", month_day(day));
-    let sections = vec![
+    // the instant the day ends (UTC text): rows recorded before it existed that day
+    let until = crate::store::timestamp(cx.now + time::Duration::seconds(1));
+    let mut sections = vec![
         resumption_section(&cx, actor, day, &at).await?,
         officers_section(db, day, &at).await?,
         orders_section(&cx, actor, day, &at).await?,
+        projects_section(db, actor, day, &until, &at).await?,
+        policies_section(db, day, &at).await?,
         campaign_section(db, actor, day, &at).await?,
-        employment_section(db, actor).await?,
-        tutoring_section(db, actor).await?,
-        isolation_section(db, actor).await?,
+        employment_section(db, day, &until, &at).await?,
+        tutoring_section(db, &until, &at).await?,
+        isolation_section(db, day, &until).await?,
     ];
+    // the newspaper numbers its sections: 一、二、…
+    for (s, n) in sections.iter_mut().zip(NUMERALS) {
+        s.heading = format!("{n}、{}", s.heading);
+    }
     let title = format!("开发区复工复产工作情况通报（{}年{}）", day.year(), month_day(day));
     let text =
         std::iter::once(title.clone()).chain(sections.iter().map(|s| format!("{}\n{}", s.heading, s.paragraphs.join("\n")))).collect::<Vec<_>>().join("\n\n");
@@ -117,7 +127,7 @@ async fn resumption_section(cx: &WorkContext, actor: &Actor, day: Date, at: &str
     if c.commitments > 0 {
         p.push(format!("简化商贸服务业复产程序，{}家企业提交承诺即复工营业，已抽查{}家。", count(c.commitments), count(c.spot_checked)));
     }
-    Ok(section("一、复工复产", p))
+    Ok(section("复工复产", p))
 }
 
 async fn officers_section(db: &Db, day: Date, at: &str) -> Result<Section, AppError> {
@@ -132,7 +142,7 @@ async fn officers_section(db: &Db, day: Date, at: &str) -> Result<Section, AppEr
         text.push('。');
         p.push(text);
     }
-    Ok(section("二、首席服务员", p))
+    Ok(section("首席服务员", p))
 }
 
 async fn orders_section(cx: &WorkContext, actor: &Actor, day: Date, at: &str) -> Result<Section, AppError> {
@@ -158,7 +168,7 @@ async fn orders_section(cx: &WorkContext, actor: &Actor, day: Date, at: &str) ->
             ));
         }
     }
-    Ok(section("三、问题交办", p))
+    Ok(section("问题交办", p))
 }
 
 async fn campaign_section(db: &Db, actor: &Actor, day: Date, at: &str) -> Result<Section, AppError> {
@@ -192,43 +202,116 @@ async fn campaign_section(db: &Db, actor: &Actor, day: Date, at: &str) -> Result
         };
         p.push(format!("{at}，开发区共督导检查居民小区、村庄、商超等重点区域{}个，{found}。", count(i.sites)));
     }
-    Ok(section("四、爱国卫生专项行动", p))
+    Ok(section("爱国卫生专项行动", p))
 }
 
-async fn employment_section(db: &Db, actor: &Actor) -> Result<Section, AppError> {
-    let one = PageRequest { page: Some(1), per_page: Some(1) };
-    let placements =
-        employment::list_placements(db, actor, crate::store::employment::PlacementFilter { current: true, ..Default::default() }, &one).await?.total;
-    let gaps = employment::gaps(db, actor, &employment::GapQuery { township_id: None, page: Some(1), per_page: Some(1) }).await?.total;
+/// Money as the newspaper writes it: 万元 below a hundred million (517万元),
+/// 亿元 with up to two decimals from there (161300万元 → 16.13亿元).
+fn money(yuan: i64) -> String {
+    const YI: i64 = 100_000_000;
+    if yuan.abs() < YI {
+        return format!("{}万元", format_wan(yuan));
+    }
+    let hundredths = (yuan + YI / 200) / (YI / 100);
+    let text = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+    format!("{}亿元", text.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// Section numbers, in the newspaper's way.
+const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+async fn projects_section(db: &Db, actor: &Actor, day: Date, until: &str, at: &str) -> Result<Section, AppError> {
     let mut p = Vec::new();
-    if placements > 0 || gaps > 0 {
-        let gap_text = if gaps == 0 {
+    let projects = project::projects_on(db, &date_text(day), until).await?;
+    if projects.projects > 0 {
+        let mut text = format!(
+            "{at}，纳入调度的重点项目{}个，计划总投资{}；已完成节点{}个",
+            count(projects.projects),
+            money(projects.investment_yuan),
+            count(projects.milestones_done)
+        );
+        if projects.milestones_late > 0 {
+            text.push_str(&format!("，{}个节点滞后于计划，正督促推进", count(projects.milestones_late)));
+        }
+        text.push('。');
+        p.push(text);
+    }
+    let quarter = Quarter::of(day);
+    let progress = investment::quarter_progress(db, actor, quarter, Some(day)).await?;
+    let t = &progress.total;
+    if t.negotiating + t.signed + t.landed > 0 || progress.target.is_some() {
+        let mut text = format!(
+            "{}以来，开展“不见面”招商，新洽谈项目{}个，签约{}个、签约金额{}，落地{}个",
+            progress.label,
+            count(t.negotiating),
+            count(t.signed),
+            money(t.signed_amount_yuan),
+            count(t.landed)
+        );
+        if let Some(target) = &progress.target {
+            text.push_str(&format!(
+                "；季度目标签约{}个、落地{}个，分别完成{}、{}",
+                count(target.signed_count),
+                count(target.landed_count),
+                percent(progress.signed_share),
+                percent(progress.landed_share)
+            ));
+        }
+        text.push('。');
+        p.push(text);
+    }
+    Ok(section("重点项目和招商引资", p))
+}
+
+async fn policies_section(db: &Db, day: Date, at: &str) -> Result<Section, AppError> {
+    let f = policy::policies_on(db, &date_text(day)).await?;
+    let mut p = Vec::new();
+    if f.applications > 0 {
+        p.push(format!(
+            "{at}，受理{}家企业惠企政策申报{}件，审核通过{}件、金额{}，已兑现{}件、资金{}。",
+            count(f.applicants),
+            count(f.applications),
+            count(f.approved),
+            money(f.approved_yuan),
+            count(f.paid),
+            money(f.paid_yuan)
+        ));
+    } else if f.policies > 0 {
+        p.push(format!("{at}，已出台惠企政策{}项，尚未受理企业申报。", count(f.policies)));
+    }
+    Ok(section("惠企政策", p))
+}
+
+async fn employment_section(db: &Db, day: Date, until: &str, at: &str) -> Result<Section, AppError> {
+    let e = employment::employment_on(db, &date_text(day), until).await?;
+    let mut p = Vec::new();
+    if e.placements > 0 || e.gaps > 0 {
+        let gap_text = if e.gaps == 0 {
             "有劳动能力的贫困家庭均已实现至少1人就业，做到一户一人一岗".to_string()
         } else {
-            format!("尚有{}户有劳动能力的贫困家庭未实现就业，正逐户推荐岗位", count(gaps))
+            format!("尚有{}户有劳动能力的贫困家庭未实现就业，正逐户推荐岗位", count(e.gaps))
         };
-        p.push(format!("目前，贫困劳动力在岗{}人；{gap_text}。", count(placements)));
+        p.push(format!("{at}，贫困劳动力在岗{}人；{gap_text}。", count(e.placements)));
     }
-    Ok(section("五、稳就业", p))
+    Ok(section("稳就业", p))
 }
 
-async fn tutoring_section(db: &Db, actor: &Actor) -> Result<Section, AppError> {
-    let q = tutoring::PairingQuery { live: Some(true), ..Default::default() };
-    let pairs = tutoring::list_pairings(db, actor, &q).await?.total;
+async fn tutoring_section(db: &Db, until: &str, at: &str) -> Result<Section, AppError> {
+    let pairs = tutoring::pairings_at(db, until).await?;
     let p = if pairs > 0 {
-        vec![format!("团区委组织青年志愿者开展“一对一”结对帮扶，目前结对{}对，为中小学生提供网课辅导、作业答疑、心理疏导等服务。", count(pairs))]
+        vec![format!("团区委组织青年志愿者开展“一对一”结对帮扶，{at}结对{}对，为中小学生提供网课辅导、作业答疑、心理疏导等服务。", count(pairs))]
     } else {
         Vec::new()
     };
-    Ok(section("六、结对帮扶", p))
+    Ok(section("结对帮扶", p))
 }
 
-async fn isolation_section(db: &Db, actor: &Actor) -> Result<Section, AppError> {
-    let points = isolation::list_points(db, actor).await?;
+async fn isolation_section(db: &Db, day: Date, until: &str) -> Result<Section, AppError> {
+    let on = month_day(day);
     let mut p = Vec::new();
-    for point in points {
+    for point in isolation::points_on(db, &date_text(day), until).await? {
         p.push(format!(
-            "{}工作人员{}名（其中党员{}名）坚持24小时值守，现有留观人员{}人，未处置体温异常{}例。",
+            "{}工作人员{}名（其中党员{}名）坚持24小时值守，{on}有留观人员{}人，未处置体温异常{}例。",
             point.name,
             count(point.staff),
             count(point.party_members),
@@ -236,5 +319,19 @@ async fn isolation_section(db: &Db, actor: &Actor) -> Result<Section, AppError> 
             count(point.open_alerts)
         ));
     }
-    Ok(section("七、医学隔离观察", p))
+    Ok(section("医学隔离观察", p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::money;
+
+    #[test]
+    fn money_is_written_in_wan_then_in_yi() {
+        assert_eq!(money(5_170_000), "517万元");
+        assert_eq!(money(1_613_000_000), "16.13亿元");
+        assert_eq!(money(1_185_000_000), "11.85亿元");
+        assert_eq!(money(200_000_000), "2亿元");
+        assert_eq!(money(0), "0万元");
+    }
 }

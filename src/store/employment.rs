@@ -725,3 +725,41 @@ pub async fn passengers_of(conn: &mut AnyConnection, batch_id: i64) -> Result<Ve
     .fetch_all(conn)
     .await
 }
+
+// ---- as of a day (the briefing) ---------------------------------------------------
+
+/// Employment as it stood at the end of a day: placements current on it, and
+/// the households that broke 一户一人一岗 then.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EmploymentOn {
+    pub placements: i64,
+    pub gaps: i64,
+}
+
+/// A member employed on `$1` (a day), as `m`: a placement covering the day, or
+/// work found otherwise (employed with no placement ever, counted from when the
+/// member was recorded, `$2`: the UTC instant the day ends).
+const EMPLOYED_ON: &str = "(EXISTS (SELECT 1 FROM placements p WHERE p.member_id = m.id AND p.started_on <= $1 AND (p.ended_on IS NULL OR p.ended_on > $1)) \
+    OR (m.employment = 'employed' AND m.created_at < $2 AND NOT EXISTS (SELECT 1 FROM placements p WHERE p.member_id = m.id)))";
+
+/// Placements current on `day` and gap households as of it: households and
+/// members recorded before `until` (the UTC instant the day ends), each
+/// household with a labour-capable member and none employed on the day. Today
+/// it agrees with `list_gap_households`; for an earlier day it does not count
+/// placements made after it.
+pub async fn employment_on(db: &Db, day: &str, until: &str) -> Result<EmploymentOn, sqlx::Error> {
+    let placements: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM placements WHERE started_on <= $1 AND (ended_on IS NULL OR ended_on > $1)")
+        .bind(day)
+        .fetch_one(db.pool())
+        .await?;
+    let gaps: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM poor_households h WHERE h.created_at < $2 \
+         AND EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND m.labour_capable = 1 AND m.created_at < $2) \
+         AND NOT EXISTS (SELECT 1 FROM household_members m WHERE m.household_id = h.id AND {EMPLOYED_ON})"
+    ))
+    .bind(day)
+    .bind(until)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(EmploymentOn { placements, gaps })
+}

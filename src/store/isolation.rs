@@ -669,3 +669,41 @@ pub async fn delete_document(conn: &mut AnyConnection, id: i64) -> Result<(), St
     let done = sqlx::query("DELETE FROM isolation_documents WHERE id = $1").bind(id).execute(conn).await?;
     if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
+
+// ---- the dashboard and the briefing -------------------------------------------
+
+/// Each point's beds (the sum of its rooms' limits), by point id.
+pub async fn beds_by_point(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT point_id, CAST(SUM(beds) AS BIGINT) FROM isolation_rooms GROUP BY point_id ORDER BY point_id").fetch_all(db.pool()).await
+}
+
+/// A point as it stood at the end of a day.
+#[derive(Debug, Clone, FromRow)]
+pub struct PointOn {
+    pub name: String,
+    /// staff recorded by then and still active
+    pub staff: i64,
+    pub party_members: i64,
+    /// checked in on or before the day, not released by its end
+    pub in_observation: i64,
+    /// fever alerts raised by then and not handled by then
+    pub open_alerts: i64,
+}
+
+/// Every point as of `day` (YYYY-MM-DD), `until` being the UTC instant it
+/// ends: the persons in observation then, not now.
+pub async fn points_on(db: &Db, day: &str, until: &str) -> Result<Vec<PointOn>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT ip.name, \
+         (SELECT COUNT(*) FROM isolation_staff s WHERE s.point_id = ip.id AND s.active = 1 AND s.created_at < $2) AS staff, \
+         (SELECT COUNT(*) FROM isolation_staff s WHERE s.point_id = ip.id AND s.active = 1 AND s.party_member = 1 AND s.created_at < $2) AS party_members, \
+         (SELECT COUNT(*) FROM observed_persons o WHERE o.point_id = ip.id AND o.checked_in_on <= $1 AND (o.released_on IS NULL OR o.released_on > $1)) \
+             AS in_observation, \
+         (SELECT COUNT(*) FROM fever_alerts a WHERE a.point_id = ip.id AND a.raised_at < $2 AND (a.handled_at IS NULL OR a.handled_at >= $2)) AS open_alerts \
+         FROM isolation_points ip WHERE ip.created_at < $2 ORDER BY ip.id",
+    )
+    .bind(day)
+    .bind(until)
+    .fetch_all(db.pool())
+    .await
+}

@@ -473,3 +473,39 @@ pub async fn take_up(db: &Db, today: &str, department_id: Option<i64>) -> Result
         })
         .collect())
 }
+
+/// Policy applications as they stood at the end of a day (the briefing):
+/// `take_up` counts the states of today, these the dates of each step.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PoliciesOn {
+    /// policies published by then
+    pub policies: i64,
+    pub applications: i64,
+    pub applicants: i64,
+    /// approved on or before the day (paid since or not)
+    pub approved: i64,
+    pub approved_yuan: i64,
+    /// applications with a payment by then, and the money paid by then
+    pub paid: i64,
+    pub paid_yuan: i64,
+}
+
+/// The figures of `PoliciesOn` on `day` (YYYY-MM-DD).
+pub async fn policies_on(db: &Db, day: &str) -> Result<PoliciesOn, sqlx::Error> {
+    let policies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM policies WHERE published_on <= $1").bind(day).fetch_one(db.pool()).await?;
+    let (applications, applicants, approved, approved_yuan): (i64, i64, i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COUNT(DISTINCT enterprise_id), \
+         CAST(COALESCE(SUM(CASE WHEN state IN ('approved', 'paid') AND reviewed_on <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN state IN ('approved', 'paid') AND reviewed_on <= $1 THEN approved_amount_yuan ELSE 0 END), 0) AS BIGINT) \
+         FROM policy_applications WHERE submitted_on <= $1",
+    )
+    .bind(day)
+    .fetch_one(db.pool())
+    .await?;
+    let (paid, paid_yuan): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(DISTINCT application_id), CAST(COALESCE(SUM(amount_yuan), 0) AS BIGINT) FROM policy_disbursements WHERE paid_on <= $1")
+            .bind(day)
+            .fetch_one(db.pool())
+            .await?;
+    Ok(PoliciesOn { policies, applications, applicants, approved, approved_yuan, paid, paid_yuan })
+}

@@ -450,3 +450,36 @@ pub async fn slippage(db: &Db, scope: &ProjectFilter, today: Date) -> Result<Vec
     }
     Ok(rows)
 }
+
+/// Key projects as they stood at the end of a day (the briefing).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProjectsOn {
+    /// projects recorded by then
+    pub projects: i64,
+    /// their planned investment, 元
+    pub investment_yuan: i64,
+    /// milestones reached on or before the day
+    pub milestones_done: i64,
+    /// milestones whose planned day had passed without them
+    pub milestones_late: i64,
+}
+
+/// Key projects recorded before `until` (the UTC instant `day` ends) and
+/// their milestones as of `day` (YYYY-MM-DD): reached by then, or late then.
+pub async fn projects_on(db: &Db, day: &str, until: &str) -> Result<ProjectsOn, sqlx::Error> {
+    let (projects, investment_yuan): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), CAST(COALESCE(SUM(investment_yuan), 0) AS BIGINT) FROM projects WHERE created_at < $1")
+            .bind(until)
+            .fetch_one(db.pool())
+            .await?;
+    let (milestones_done, milestones_late): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN m.actual_on <= $1 THEN 1 ELSE 0 END), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN m.planned_on < $1 AND (m.actual_on IS NULL OR m.actual_on > $1) THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM project_milestones m JOIN projects p ON p.id = m.project_id WHERE p.created_at < $2",
+    )
+    .bind(day)
+    .bind(until)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(ProjectsOn { projects, investment_yuan, milestones_done, milestones_late })
+}

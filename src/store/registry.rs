@@ -469,3 +469,28 @@ async fn foreign_trade_served_on(db: &Db, day: &str) -> Result<i64, sqlx::Error>
     .fetch_one(db.pool())
     .await
 }
+
+/// `officers_on` for one township: the cadres in post at its enterprises, the
+/// 正科级 among them, its enterprises served, and of those the foreign-trade
+/// ones. Counted each time (a township's enterprises are few; the cache is
+/// the zone's).
+pub async fn township_officers_on(db: &Db, day: &str, township_id: i64) -> Result<OfficerCounts, sqlx::Error> {
+    let (cadres, section_chiefs): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.rank = '正科级' THEN 1 ELSE 0 END), 0) FROM cadres c \
+         WHERE EXISTS (SELECT 1 FROM officer_assignments oa JOIN enterprises e ON e.id = oa.enterprise_id \
+             WHERE oa.cadre_id = c.id AND e.township_id = $2 AND {IN_POST})"
+    ))
+    .bind(day)
+    .bind(township_id)
+    .fetch_one(db.pool())
+    .await?;
+    let (enterprises, foreign_trade): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN e.kind = 'foreign_trade' THEN 1 ELSE 0 END), 0) FROM enterprises e \
+         WHERE e.township_id = $2 AND EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.enterprise_id = e.id AND {IN_POST})"
+    ))
+    .bind(day)
+    .bind(township_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(OfficerCounts { cadres, section_chiefs, enterprises, foreign_trade })
+}

@@ -630,3 +630,99 @@ pub async fn counts_on(db: &Db, day: &str) -> Result<ResumptionCounts, sqlx::Err
         sqlx::query_scalar("SELECT COUNT(*) FROM spot_checks WHERE checked_on IS NOT NULL AND checked_on <= $1").bind(day).fetch_one(db.pool()).await?;
     Ok(ResumptionCounts { green_listed, with_team, commitments, spot_checked })
 }
+
+// ---- the dashboard's industry bars and green-list panel --------------------
+
+/// One bar of the dashboard's industry chart: the enterprises of an industry
+/// that had reported by the day, and of them those resumed.
+#[derive(Debug, Clone, FromRow)]
+pub struct IndustryBar {
+    pub industry: String,
+    pub known: i64,
+    pub resumed: i64,
+    /// how many industries there are in all (the chart may show fewer)
+    pub industries: i64,
+}
+
+/// The `limit` industries with the most reporting enterprises not resumed on
+/// `day` (then by name). Zone-wide from the industry tally (its days up to
+/// `day`, never the reports); a township's counted from its own enterprises'
+/// latest reports, as the tallies hold no township × industry figures.
+///
+/// Counts enterprises that have reported: the registry's industry counts
+/// would need a scan of every enterprise, which the dashboard cannot afford at
+/// a province's scale.
+pub async fn industry_bars_on(db: &Db, day: &str, township_id: Option<i64>, limit: i64) -> Result<Vec<IndustryBar>, sqlx::Error> {
+    match township_id {
+        None => {
+            sqlx::query_as(
+                "SELECT industry, CAST(SUM(known) AS BIGINT) AS known, CAST(SUM(resumed) AS BIGINT) AS resumed, COUNT(*) OVER () AS industries \
+                 FROM resumption_industry_tally WHERE day <= $1 GROUP BY industry HAVING SUM(known) > 0 \
+                 ORDER BY SUM(known) - SUM(resumed) DESC, industry LIMIT $2",
+            )
+            .bind(day)
+            .bind(limit)
+            .fetch_all(db.pool())
+            .await
+        }
+        Some(t) => {
+            sqlx::query_as(
+                "SELECT e.industry, COUNT(*) AS known, CAST(SUM(CASE WHEN r.status <> 'not_resumed' THEN 1 ELSE 0 END) AS BIGINT) AS resumed, \
+                 COUNT(*) OVER () AS industries \
+                 FROM enterprises e JOIN status_reports r ON r.enterprise_id = e.id AND r.report_date = \
+                     (SELECT MAX(l.report_date) FROM status_reports l WHERE l.enterprise_id = e.id AND l.report_date <= $1) \
+                 WHERE e.township_id = $3 GROUP BY e.industry \
+                 ORDER BY COUNT(*) - SUM(CASE WHEN r.status <> 'not_resumed' THEN 1 ELSE 0 END) DESC, e.industry LIMIT $2",
+            )
+            .bind(day)
+            .bind(limit)
+            .bind(t)
+            .fetch_all(db.pool())
+            .await
+        }
+    }
+}
+
+/// Enterprises of one township on the green list on a day (the township
+/// dashboard's `green_listed_on`).
+pub async fn township_green_listed_on(db: &Db, day: &str, township_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) {LISTED_ON} AND g.enterprise_id IN (SELECT e.id FROM enterprises e WHERE e.township_id = $2)"))
+        .bind(day)
+        .bind(township_id)
+        .fetch_one(db.pool())
+        .await
+}
+
+/// A green-listed enterprise as the dashboard's short list shows it.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct GreenListBrief {
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    /// the latest status report's status on or before the day (not_resumed, resumed, full_production)
+    pub status: Option<String>,
+    /// its orders not yet closed
+    pub open_orders: i64,
+}
+
+/// The first `limit` enterprises on the green list on `day` (of a township,
+/// or all), those with the most open orders first: what a leader acts on.
+/// Seeks per listed enterprise (its latest report, its open orders), so the
+/// cost follows the list, not the registry.
+pub async fn green_list_brief(db: &Db, day: &str, township_id: Option<i64>, limit: i64) -> Result<Vec<GreenListBrief>, sqlx::Error> {
+    let only = if township_id.is_some() { " AND e.township_id = $3" } else { "" };
+    let sql = format!(
+        "SELECT enterprise_id, enterprise_name, status, open_orders FROM (\
+             SELECT g.enterprise_id, e.name AS enterprise_name, \
+                 (SELECT r.status FROM status_reports r WHERE r.enterprise_id = g.enterprise_id AND r.report_date <= $1 \
+                  ORDER BY r.report_date DESC LIMIT 1) AS status, \
+                 (SELECT COUNT(*) FROM work_orders o WHERE o.enterprise_id = g.enterprise_id AND o.state <> 'closed') AS open_orders \
+             FROM green_list g JOIN enterprises e ON e.id = g.enterprise_id \
+             WHERE g.added_on <= $1 AND (g.removed_on IS NULL OR g.removed_on > $1){only}) listed \
+         ORDER BY open_orders DESC, enterprise_name, enterprise_id LIMIT $2"
+    );
+    let mut query = sqlx::query_as::<_, GreenListBrief>(&sql).bind(day).bind(limit);
+    if let Some(t) = township_id {
+        query = query.bind(t);
+    }
+    query.fetch_all(db.pool()).await
+}

@@ -663,3 +663,9 @@ pub async fn figures(db: &Db, township_id: Option<i64>) -> Result<TutoringFigure
         None => query.fetch_one(db.pool()).await,
     }
 }
+
+/// Pairings that existed at `until` (a UTC instant, the end of a day): made
+/// before it and not ended by then (the briefing's "目前结对" as of its day).
+pub async fn pairings_at(db: &Db, until: &str) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM pairings WHERE created_at < $1 AND (ended_at IS NULL OR ended_at >= $1)").bind(until).fetch_one(db.pool()).await
+}

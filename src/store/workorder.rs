@@ -856,3 +856,43 @@ pub async fn tallied_rate_counts(db: &Db, group: RateGroup, from: &str, to: &str
         RateGroup::Township | RateGroup::Officer => Err(sqlx::Error::Protocol("the rate tallies are by department only".into())),
     }
 }
+
+/// `counts_until` for one township's orders: the tallies hold the zone's
+/// only, so these are counted from the township's own orders (a seek on the
+/// township index; a township holds a small share of a province's orders).
+pub async fn township_counts_until(db: &Db, township_id: i64, until: &str) -> Result<OrderCounts, sqlx::Error> {
+    let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT state, COUNT(*), \
+         CAST(SUM(CASE WHEN created_at < $2 THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN first_assigned_at < $2 THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN resolved_at < $2 THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN rated_at < $2 THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN escalated_at < $2 THEN 1 ELSE 0 END) AS BIGINT) \
+         FROM work_orders WHERE township_id = $1 AND merged_into IS NULL GROUP BY state",
+    )
+    .bind(township_id)
+    .bind(until)
+    .fetch_all(db.pool())
+    .await?;
+    let mut c = OrderCounts::default();
+    for (state, n, filed, assigned, resolved, rated, escalated) in rows {
+        if let Some(i) = crate::domain::workorder::OrderState::ALL.iter().position(|s| s.code() == state) {
+            c.by_state[i] = n;
+        }
+        c.filed += filed;
+        c.assigned += assigned;
+        c.resolved += resolved;
+        c.rated += rated;
+        c.escalated += escalated;
+    }
+    Ok(c)
+}
+
+/// `supervised_count` for one township's orders (escalated and not closed,
+/// merged or not, as the supervision list counts them).
+pub async fn township_supervised_count(db: &Db, township_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE township_id = $1 AND escalated_at IS NOT NULL AND state <> 'closed'")
+        .bind(township_id)
+        .fetch_one(db.pool())
+        .await
+}
