@@ -111,12 +111,20 @@ pub async fn end_assignment(db: &Db, actor: &Actor, assignment_id: i64, ended_on
     actor.require(&[Role::Admin, Role::Leader])?;
     let day = parse_date(ended_on).map_err(|_| AppError::field("ended_on", "日期格式应为 YYYY-MM-DD"))?;
     let mut tx = db.begin_write().await?;
+    let before = reg::find_assignment(&mut tx, assignment_id).await?.ok_or(AppError::NotFound("在岗的派驻记录"))?;
+    if before.ended_on.is_some() {
+        return Err(AppError::Conflict { code: "already_ended", message: "该派驻已于此前结束".to_string(), field: Some("ended_on") });
+    }
+    if date_text(day) < before.started_on {
+        return Err(AppError::field("ended_on", format!("结束日期不能早于派驻日期（{}）", before.started_on)));
+    }
     let done = reg::end_officer_assignment(&mut tx, assignment_id, &date_text(day)).await.map_err(|e| AppError::from_store(e, &[], ""))?;
     if !done {
         return Err(AppError::NotFound("在岗的派驻记录"));
     }
     let mut entry = actor.audit("end", "officer_assignment", Some(assignment_id));
-    entry.after = Some(serde_json::json!({"ended_on": date_text(day)}));
+    entry.before = snapshot(&before);
+    entry.after = reg::find_assignment(&mut tx, assignment_id).await?.and_then(|after| snapshot(&after));
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(())
@@ -130,12 +138,14 @@ pub struct Coverage {
     pub uncovered: Page<reg::Enterprise>,
 }
 
-/// The scope of a coverage question: all, a township, or a kind of enterprise.
+/// The scope of a coverage question: all, a township, the green list, or a kind of enterprise.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
 pub struct CoverageQuery {
     pub township_id: Option<i64>,
     /// industrial, foreign_trade, commerce_service, construction_real_estate, agriculture
     pub kind: Option<String>,
+    /// only enterprises on the green list (绿名单) now
+    pub green_list: Option<bool>,
     pub page: Option<i64>,
     pub per_page: Option<i64>,
 }
@@ -144,11 +154,9 @@ pub struct CoverageQuery {
 /// `Forbidden` outside the zone's staff; `Validation` for an unknown kind.
 pub async fn coverage(db: &Db, actor: &Actor, q: &CoverageQuery) -> Result<Coverage, AppError> {
     actor.require(&[Role::Admin, Role::Leader, Role::Township, Role::Department])?;
-    let kind = match q.kind.as_deref().filter(|k| !k.is_empty()) {
-        Some(k) => Some(EnterpriseKind::parse(k).ok_or_else(|| AppError::field("kind", format!("未知的企业类型“{k}”")))?),
-        None => None,
-    };
-    let base = EnterpriseFilter { township_id: q.township_id, kind, ..EnterpriseFilter::default() };
+    let kind = parse_kind(q.kind.as_deref())?;
+    let green_list = q.green_list.filter(|g| *g);
+    let base = EnterpriseFilter { township_id: q.township_id, kind, green_list, ..EnterpriseFilter::default() };
     let one = PageRequest { page: Some(1), per_page: Some(1) };
     let in_scope = super::registry::list_enterprises(db, actor, base.clone(), &one).await?.total;
     let uncovered = super::registry::list_enterprises(
@@ -159,6 +167,14 @@ pub async fn coverage(db: &Db, actor: &Actor, q: &CoverageQuery) -> Result<Cover
     )
     .await?;
     Ok(Coverage { in_scope, covered: in_scope - uncovered.total, uncovered })
+}
+
+/// An optional enterprise kind from its code ("" or none: every kind).
+fn parse_kind(code: Option<&str>) -> Result<Option<EnterpriseKind>, AppError> {
+    match code.filter(|k| !k.is_empty()) {
+        Some(k) => Ok(Some(EnterpriseKind::parse(k).ok_or_else(|| AppError::field("kind", format!("未知的企业类型“{k}”")))?)),
+        None => Ok(None),
+    }
 }
 
 /// An officer with the enterprises it currently serves.
@@ -173,17 +189,93 @@ pub struct Officer {
 /// # Errors
 /// `Forbidden` outside the zone's staff.
 pub async fn list_officers(db: &Db, actor: &Actor, page: &PageRequest) -> Result<Page<Officer>, AppError> {
+    list_officers_in(db, actor, &CoverageQuery::default(), page).await
+}
+
+/// The officers of a scope (all, a township, the green list, a kind), each with
+/// the enterprises of that scope it serves now. A township user sees its own
+/// township's, whatever it asks.
+///
+/// # Errors
+/// `Forbidden` outside the zone's staff, or a township user asking about another
+/// township; `Validation` for an unknown kind.
+pub async fn list_officers_in(db: &Db, actor: &Actor, q: &CoverageQuery, page: &PageRequest) -> Result<Page<Officer>, AppError> {
     if !actor.role.is_staff() {
         return Err(AppError::Forbidden("您的角色无权查看首席服务员名单"));
     }
-    let cadres = reg::list_officers(db, page).await?;
-    let mut conn = db.pool().acquire().await?;
+    let mut township_id = q.township_id;
+    if actor.role == Role::Township {
+        let own = actor.township_id.ok_or(AppError::Forbidden("账号未绑定乡镇办"))?;
+        if township_id.is_some_and(|t| t != own) {
+            return Err(AppError::Forbidden("无权查看其他乡镇办的企业"));
+        }
+        township_id = Some(own);
+    }
+    let scope = reg::OfficerScope { township_id, kind: parse_kind(q.kind.as_deref())?, green_list: q.green_list == Some(true) };
+    let cadres = reg::list_officers(db, &scope, page).await?;
     let mut items = Vec::with_capacity(cadres.items.len());
     for cadre in cadres.items {
-        let enterprises = reg::current_assignments(&mut conn, cadre.id).await?;
+        let enterprises = reg::current_assignments_in(db, cadre.id, &scope).await?;
         items.push(Officer { cadre, enterprises });
     }
     Ok(Page { items, total: cadres.total, page: cadres.page, per_page: cadres.per_page })
+}
+
+/// One assignment of the officer history, for the page that ends it.
+///
+/// # Errors
+/// `Forbidden` outside the zone's staff or, for a township user, another
+/// township's enterprise; `NotFound`.
+pub async fn find_assignment(db: &Db, actor: &Actor, id: i64) -> Result<reg::AssignmentRecord, AppError> {
+    if !actor.role.is_staff() {
+        return Err(AppError::Forbidden("您的角色无权查看首席服务员派驻记录"));
+    }
+    let mut conn = db.pool().acquire().await?;
+    let a = reg::find_assignment(&mut conn, id).await?.ok_or(AppError::NotFound("派驻记录"))?;
+    if actor.role == Role::Township {
+        let e = reg::find_enterprise(&mut conn, a.enterprise_id).await?.ok_or(AppError::NotFound("企业"))?;
+        if actor.township_id != Some(e.township_id) {
+            return Err(AppError::Forbidden("无权查看其他乡镇办企业的派驻记录"));
+        }
+    }
+    Ok(a)
+}
+
+/// Which part of the officer history to read.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+pub struct AssignmentQuery {
+    /// one enterprise's officers, past and present
+    pub enterprise_id: Option<i64>,
+    /// one cadre's enterprises, past and present
+    pub cadre_id: Option<i64>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+/// The officer history (派驻记录): who served which enterprise from when to when,
+/// newest first. Staff read it as they read the officer list; a township user
+/// only its own township's enterprises.
+///
+/// # Errors
+/// `Forbidden` outside the zone's staff, or a township user asking about an
+/// enterprise of another township; `NotFound` for an unknown enterprise.
+pub async fn assignment_history(db: &Db, actor: &Actor, q: &AssignmentQuery) -> Result<Page<reg::AssignmentRecord>, AppError> {
+    if !actor.role.is_staff() {
+        return Err(AppError::Forbidden("您的角色无权查看首席服务员派驻记录"));
+    }
+    let mut filter = reg::AssignmentFilter { enterprise_id: q.enterprise_id, cadre_id: q.cadre_id, township_id: None };
+    if actor.role == Role::Township {
+        let own = actor.township_id.ok_or(AppError::Forbidden("账号未绑定乡镇办"))?;
+        if let Some(e) = q.enterprise_id {
+            let mut conn = db.pool().acquire().await?;
+            let enterprise = reg::find_enterprise(&mut conn, e).await?.ok_or(AppError::NotFound("企业"))?;
+            if enterprise.township_id != own {
+                return Err(AppError::Forbidden("无权查看其他乡镇办企业的派驻记录"));
+            }
+        }
+        filter.township_id = Some(own);
+    }
+    Ok(reg::list_assignments(db, &filter, &PageRequest { page: q.page, per_page: q.per_page }).await?)
 }
 
 /// An officer's own desk: its enterprises and their open orders.

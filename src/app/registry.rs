@@ -161,24 +161,62 @@ pub async fn list_townships(db: &Db, _actor: &Actor) -> Result<Vec<Township>, Ap
     Ok(repo::list_townships(db).await?)
 }
 
-/// # Errors
-/// `Forbidden` for anyone but an admin, `Validation`, `Conflict` on a duplicate name.
-pub async fn create_township(db: &Db, actor: &Actor, name: &str, kind: &str) -> Result<Township, AppError> {
-    actor.require(&[Role::Admin])?;
+/// A township's name and kind, checked.
+fn township_fields(name: &str, kind: &str) -> Result<(String, TownshipKind), AppError> {
     let mut errors = Vec::new();
     let name = required_text("name", "名称", name, 50).map_err(|e| errors.push(e)).unwrap_or_default();
     let kind = TownshipKind::parse(kind);
     if kind.is_none() {
         errors.push(FieldError::new("kind", "类型应为乡、镇或办"));
     }
-    let (Some(kind), true) = (kind, errors.is_empty()) else { return Err(errors.into()) };
+    match (kind, errors.is_empty()) {
+        (Some(kind), true) => Ok((name, kind)),
+        _ => Err(errors.into()),
+    }
+}
+
+const TOWNSHIP_UNIQUE: &[(&str, &str, &str)] = &[("name", "name", "已有同名乡镇办")];
+
+/// # Errors
+/// `Forbidden` for anyone but an admin, `Validation`, `Conflict` on a duplicate name.
+pub async fn create_township(db: &Db, actor: &Actor, name: &str, kind: &str) -> Result<Township, AppError> {
+    actor.require(&[Role::Admin])?;
+    let (name, kind) = township_fields(name, kind)?;
     let mut tx = db.begin_write().await?;
-    let created = repo::insert_township(&mut tx, &name, kind).await.map_err(|e| AppError::from_store(e, &[("name", "name", "已有同名乡镇办")], ""))?;
+    let created = repo::insert_township(&mut tx, &name, kind).await.map_err(|e| AppError::from_store(e, TOWNSHIP_UNIQUE, ""))?;
     let mut entry = actor.audit("create", "township", Some(created.id));
     entry.after = snapshot(&created);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(created)
+}
+
+/// Reference data every signed-in user may read, as the list.
+///
+/// # Errors
+/// `NotFound`.
+pub async fn get_township(db: &Db, _actor: &Actor, id: i64) -> Result<Township, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    repo::find_township(&mut conn, id).await?.ok_or(AppError::NotFound("乡镇办"))
+}
+
+/// Renames a township or changes its kind (admin only), if it is still at `version`.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Validation`, `Conflict` (stale version or a name already taken).
+pub async fn update_township(db: &Db, actor: &Actor, id: i64, version: i64, name: &str, kind: &str) -> Result<Township, AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut tx = db.begin_write().await?;
+    let before = repo::find_township(&mut tx, id).await?.ok_or(AppError::NotFound("乡镇办"))?;
+    let (name, kind) = township_fields(name, kind)?;
+    repo::update_township(&mut tx, id, version, &name, kind).await.map_err(|e| AppError::from_store(e, TOWNSHIP_UNIQUE, ""))?;
+    let after = repo::find_township(&mut tx, id).await?.ok_or(AppError::NotFound("乡镇办"))?;
+    let mut entry = actor.audit("update", "township", Some(id));
+    entry.before = snapshot(&before);
+    entry.after = snapshot(&after);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// # Errors
@@ -199,18 +237,46 @@ pub async fn list_departments(db: &Db, _actor: &Actor) -> Result<Vec<Department>
     Ok(repo::list_departments(db).await?)
 }
 
+const DEPARTMENT_UNIQUE: &[(&str, &str, &str)] = &[("name", "name", "已有同名部门")];
+
 /// # Errors
 /// `Forbidden` for anyone but an admin, `Validation`, `Conflict` on a duplicate name.
 pub async fn create_department(db: &Db, actor: &Actor, name: &str) -> Result<Department, AppError> {
     actor.require(&[Role::Admin])?;
     let name = required_text("name", "名称", name, 50)?;
     let mut tx = db.begin_write().await?;
-    let created = repo::insert_department(&mut tx, &name).await.map_err(|e| AppError::from_store(e, &[("name", "name", "已有同名部门")], ""))?;
+    let created = repo::insert_department(&mut tx, &name).await.map_err(|e| AppError::from_store(e, DEPARTMENT_UNIQUE, ""))?;
     let mut entry = actor.audit("create", "department", Some(created.id));
     entry.after = snapshot(&created);
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(created)
+}
+
+/// # Errors
+/// `NotFound`.
+pub async fn get_department(db: &Db, _actor: &Actor, id: i64) -> Result<Department, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    repo::find_department(&mut conn, id).await?.ok_or(AppError::NotFound("部门"))
+}
+
+/// Renames a department (admin only), if it is still at `version`.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Validation`, `Conflict` (stale version or a name already taken).
+pub async fn update_department(db: &Db, actor: &Actor, id: i64, version: i64, name: &str) -> Result<Department, AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut tx = db.begin_write().await?;
+    let before = repo::find_department(&mut tx, id).await?.ok_or(AppError::NotFound("部门"))?;
+    let name = required_text("name", "名称", name, 50)?;
+    repo::update_department(&mut tx, id, version, &name).await.map_err(|e| AppError::from_store(e, DEPARTMENT_UNIQUE, ""))?;
+    let after = repo::find_department(&mut tx, id).await?.ok_or(AppError::NotFound("部门"))?;
+    let mut entry = actor.audit("update", "department", Some(id));
+    entry.before = snapshot(&before);
+    entry.after = snapshot(&after);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// # Errors
@@ -259,24 +325,32 @@ pub async fn get_cadre(db: &Db, actor: &Actor, id: i64) -> Result<Cadre, AppErro
     repo::find_cadre(&mut conn, id).await?.ok_or(AppError::NotFound("干部"))
 }
 
-/// # Errors
-/// `Forbidden` for anyone but an admin, `Validation`.
-pub async fn create_cadre(db: &Db, actor: &Actor, input: &CadreInput) -> Result<Cadre, AppError> {
-    actor.require(&[Role::Admin])?;
+/// A cadre's fields, checked: (name, rank, phone).
+fn cadre_fields(input: &CadreInput) -> Result<(String, String, String), AppError> {
     let mut errors = Vec::new();
     let mut take = |r: Result<String, FieldError>| r.map_err(|e| errors.push(e)).unwrap_or_default();
     let name = take(required_text("name", "姓名", &input.name, 30));
     let rank = take(optional_text("rank", "职级", &input.rank, 20));
     let phone = take(optional_phone("phone", &input.phone));
-    if !errors.is_empty() {
-        return Err(errors.into());
-    }
-    let mut tx = db.begin_write().await?;
-    if let Some(d) = input.department_id
-        && repo::find_department(&mut tx, d).await?.is_none()
+    if errors.is_empty() { Ok((name, rank, phone)) } else { Err(errors.into()) }
+}
+
+async fn check_department_exists(conn: &mut AnyConnection, department_id: Option<i64>) -> Result<(), AppError> {
+    if let Some(d) = department_id
+        && repo::find_department(conn, d).await?.is_none()
     {
         return Err(AppError::field("department_id", "所选部门不存在"));
     }
+    Ok(())
+}
+
+/// # Errors
+/// `Forbidden` for anyone but an admin, `Validation`.
+pub async fn create_cadre(db: &Db, actor: &Actor, input: &CadreInput) -> Result<Cadre, AppError> {
+    actor.require(&[Role::Admin])?;
+    let (name, rank, phone) = cadre_fields(input)?;
+    let mut tx = db.begin_write().await?;
+    check_department_exists(&mut tx, input.department_id).await?;
     let id = repo::insert_cadre(&mut tx, &name, &rank, input.department_id, &phone).await.map_err(|e| AppError::from_store(e, &[], ""))?;
     let created = repo::find_cadre(&mut tx, id).await?.ok_or(AppError::NotFound("干部"))?;
     let mut entry = actor.audit("create", "cadre", Some(id));
@@ -286,18 +360,81 @@ pub async fn create_cadre(db: &Db, actor: &Actor, input: &CadreInput) -> Result<
     Ok(created)
 }
 
+/// Changes a cadre's name, rank, home department and phone (admin only), if it
+/// is still at `version`. Its assignments and their history stay as they are.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Validation`, `Conflict` on a stale version.
+pub async fn update_cadre(db: &Db, actor: &Actor, id: i64, version: i64, input: &CadreInput) -> Result<Cadre, AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut tx = db.begin_write().await?;
+    let before = repo::find_cadre(&mut tx, id).await?.ok_or(AppError::NotFound("干部"))?;
+    let (name, rank, phone) = cadre_fields(input)?;
+    check_department_exists(&mut tx, input.department_id).await?;
+    repo::update_cadre(&mut tx, id, version, &name, &rank, input.department_id, &phone).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+    let after = repo::find_cadre(&mut tx, id).await?.ok_or(AppError::NotFound("干部"))?;
+    let mut entry = actor.audit("update", "cadre", Some(id));
+    entry.before = snapshot(&before);
+    entry.after = snapshot(&after);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Removes a cadre nothing refers to (admin only): one entered by mistake.
+///
+/// A cadre who serves or has served enterprises keeps its record, so that the
+/// officer history stays whole; one bound to an account keeps it too.
+///
+/// # Errors
+/// `Forbidden`, `NotFound`, `Conflict` (`in_use`) naming what still refers to it.
+pub async fn delete_cadre(db: &Db, actor: &Actor, id: i64) -> Result<(), AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut tx = db.begin_write().await?;
+    let before = repo::find_cadre(&mut tx, id).await?.ok_or(AppError::NotFound("干部"))?;
+    let uses = repo::cadre_uses(&mut tx, id).await?;
+    let refusal = if uses.current_assignments > 0 {
+        Some(format!("该干部正在{}家企业担任首席服务员，请先结束派驻，不能删除", uses.current_assignments))
+    } else if uses.users > 0 {
+        Some("仍有账号绑定该干部，请先调整账号，不能删除".to_string())
+    } else if uses.past_assignments > 0 {
+        Some("该干部有首席服务员派驻历史，删除会丢失历史记录，不能删除".to_string())
+    } else {
+        None
+    };
+    if let Some(message) = refusal {
+        return Err(AppError::Conflict { code: "in_use", message, field: None });
+    }
+    repo::delete_cadre(&mut tx, id).await.map_err(|e| AppError::from_store(e, &[], "该干部仍有走访记录、服务专班或其他业务记录，不能删除"))?;
+    let mut entry = actor.audit("delete", "cadre", Some(id));
+    entry.before = snapshot(&before);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Assigns a cadre as the chief service officer (首席服务员) of an enterprise.
 ///
 /// # Errors
-/// `Forbidden` (admin and leader only), `NotFound`, `Conflict` when the enterprise already has a current officer.
+/// `Forbidden` (admin and leader only), `Validation` (a bad date, a cadre or enterprise
+/// that does not exist), `Conflict` when the enterprise already has a current officer.
 pub async fn assign_officer(db: &Db, actor: &Actor, cadre_id: i64, enterprise_id: i64, started_on: &str) -> Result<i64, AppError> {
     actor.require(&[Role::Admin, Role::Leader])?;
+    let mut errors = Vec::new();
     if time::Date::parse(started_on, time::macros::format_description!("[year]-[month]-[day]")).is_err() {
-        return Err(AppError::field("started_on", "日期格式应为 YYYY-MM-DD"));
+        errors.push(FieldError::new("started_on", "日期格式应为 YYYY-MM-DD"));
     }
     let mut tx = db.begin_write().await?;
-    repo::find_cadre(&mut tx, cadre_id).await?.ok_or(AppError::NotFound("干部"))?;
-    repo::find_enterprise(&mut tx, enterprise_id).await?.ok_or(AppError::NotFound("企业"))?;
+    // a choice that names no row is the form's mistake: said beside its field
+    if repo::find_cadre(&mut tx, cadre_id).await?.is_none() {
+        errors.push(FieldError::new("cadre_id", "请选择一名干部（所选干部不存在）"));
+    }
+    if repo::find_enterprise(&mut tx, enterprise_id).await?.is_none() {
+        errors.push(FieldError::new("enterprise_id", "请选择一家企业（所选企业不存在）"));
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
     let id = repo::insert_officer_assignment(&mut tx, cadre_id, enterprise_id, started_on)
         .await
         .map_err(|e| AppError::from_store(e, &[("", "enterprise_id", "该企业已有首席服务员")], ""))?;

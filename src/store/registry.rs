@@ -4,7 +4,7 @@ use serde::Serialize;
 use sqlx::{AnyConnection, FromRow};
 use utoipa::ToSchema;
 
-use super::query::{Conditions, Page, PageRequest, like_pattern};
+use super::query::{Bind, Conditions, Page, PageRequest, like_pattern};
 use super::{Db, StoreError, now};
 use crate::domain::{EnterpriseFields, EnterpriseKind, TownshipKind};
 
@@ -16,6 +16,8 @@ pub struct Township {
     #[sqlx(try_from = "String")]
     pub kind: TownshipKindCode,
     pub created_at: String,
+    /// optimistic-locking version: send it back with an update
+    pub version: i64,
 }
 
 /// 职能部门
@@ -24,6 +26,8 @@ pub struct Department {
     pub id: i64,
     pub name: String,
     pub created_at: String,
+    /// optimistic-locking version: send it back with an update
+    pub version: i64,
 }
 
 /// 企业, with the names of its township and current chief service officer.
@@ -63,6 +67,8 @@ pub struct Cadre {
     /// how many enterprises the cadre currently serves as chief service officer
     pub enterprise_count: i64,
     pub created_at: String,
+    /// optimistic-locking version: send it back with an update
+    pub version: i64,
 }
 
 /// An enterprise kind as stored (decoded from its code).
@@ -92,21 +98,37 @@ impl TryFrom<String> for TownshipKindCode {
 // ---- townships -------------------------------------------------------------
 
 pub async fn list_townships(db: &Db) -> Result<Vec<Township>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, kind, created_at FROM townships ORDER BY id").fetch_all(db.pool()).await
+    sqlx::query_as("SELECT id, name, kind, created_at, version FROM townships ORDER BY id").fetch_all(db.pool()).await
 }
 
 pub async fn find_township(conn: &mut AnyConnection, id: i64) -> Result<Option<Township>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, kind, created_at FROM townships WHERE id = $1").bind(id).fetch_optional(conn).await
+    sqlx::query_as("SELECT id, name, kind, created_at, version FROM townships WHERE id = $1").bind(id).fetch_optional(conn).await
 }
 
 pub async fn insert_township(conn: &mut AnyConnection, name: &str, kind: TownshipKind) -> Result<Township, StoreError> {
-    sqlx::query_as("INSERT INTO townships (name, kind, created_at) VALUES ($1, $2, $3) RETURNING id, name, kind, created_at")
+    sqlx::query_as("INSERT INTO townships (name, kind, created_at) VALUES ($1, $2, $3) RETURNING id, name, kind, created_at, version")
         .bind(name)
         .bind(kind.code())
         .bind(now())
         .fetch_one(conn)
         .await
         .map_err(StoreError::classify)
+}
+
+/// Renames a township or changes its kind, if it is still at `version`.
+///
+/// # Errors
+/// `Stale` when someone else changed it first (or it is gone), `Unique` on a taken name.
+pub async fn update_township(conn: &mut AnyConnection, id: i64, version: i64, name: &str, kind: TownshipKind) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE townships SET name = $1, kind = $2, version = version + 1 WHERE id = $3 AND version = $4")
+        .bind(name)
+        .bind(kind.code())
+        .bind(id)
+        .bind(version)
+        .execute(conn)
+        .await
+        .map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 pub async fn delete_township(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
@@ -117,20 +139,35 @@ pub async fn delete_township(conn: &mut AnyConnection, id: i64) -> Result<(), St
 // ---- departments -----------------------------------------------------------
 
 pub async fn list_departments(db: &Db) -> Result<Vec<Department>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, created_at FROM departments ORDER BY id").fetch_all(db.pool()).await
+    sqlx::query_as("SELECT id, name, created_at, version FROM departments ORDER BY id").fetch_all(db.pool()).await
 }
 
 pub async fn find_department(conn: &mut AnyConnection, id: i64) -> Result<Option<Department>, sqlx::Error> {
-    sqlx::query_as("SELECT id, name, created_at FROM departments WHERE id = $1").bind(id).fetch_optional(conn).await
+    sqlx::query_as("SELECT id, name, created_at, version FROM departments WHERE id = $1").bind(id).fetch_optional(conn).await
 }
 
 pub async fn insert_department(conn: &mut AnyConnection, name: &str) -> Result<Department, StoreError> {
-    sqlx::query_as("INSERT INTO departments (name, created_at) VALUES ($1, $2) RETURNING id, name, created_at")
+    sqlx::query_as("INSERT INTO departments (name, created_at) VALUES ($1, $2) RETURNING id, name, created_at, version")
         .bind(name)
         .bind(now())
         .fetch_one(conn)
         .await
         .map_err(StoreError::classify)
+}
+
+/// Renames a department, if it is still at `version`.
+///
+/// # Errors
+/// `Stale` when someone else changed it first (or it is gone), `Unique` on a taken name.
+pub async fn update_department(conn: &mut AnyConnection, id: i64, version: i64, name: &str) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE departments SET name = $1, version = version + 1 WHERE id = $2 AND version = $3")
+        .bind(name)
+        .bind(id)
+        .bind(version)
+        .execute(conn)
+        .await
+        .map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::Stale) } else { Ok(()) }
 }
 
 pub async fn delete_department(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
@@ -157,6 +194,8 @@ pub struct EnterpriseFilter {
     pub q: Option<String>,
     /// only enterprises with (true) or without (false) a current officer
     pub has_officer: Option<bool>,
+    /// only enterprises on (true) or off (false) the green list (绿名单) now
+    pub green_list: Option<bool>,
     /// scope: only this enterprise
     pub only_enterprise: Option<i64>,
     /// scope: only enterprises this cadre currently serves
@@ -192,6 +231,9 @@ impl EnterpriseSort {
     }
 }
 
+/// `e` is on the green list now (its membership has not been removed).
+const GREEN_LISTED: &str = "EXISTS (SELECT 1 FROM green_list g WHERE g.enterprise_id = e.id AND g.removed_on IS NULL)";
+
 pub async fn list_enterprises(db: &Db, filter: &EnterpriseFilter, page: &PageRequest) -> Result<Page<Enterprise>, sqlx::Error> {
     let mut c = Conditions::default();
     if let Some(t) = filter.township_id {
@@ -209,6 +251,15 @@ pub async fn list_enterprises(db: &Db, filter: &EnterpriseFilter, page: &PageReq
         }
         Some(false) => {
             c.push_raw("oa.id IS NULL");
+        }
+        None => {}
+    }
+    match filter.green_list {
+        Some(true) => {
+            c.push_raw(GREEN_LISTED);
+        }
+        Some(false) => {
+            c.push_raw(&format!("NOT {GREEN_LISTED}"));
         }
         None => {}
     }
@@ -284,7 +335,7 @@ pub async fn delete_enterprise(conn: &mut AnyConnection, id: i64) -> Result<(), 
 
 const CADRE_SELECT: &str = "SELECT c.id, c.name, c.rank, c.department_id, d.name AS department_name, c.phone, \
      (SELECT COUNT(*) FROM officer_assignments oa WHERE oa.cadre_id = c.id AND oa.ended_on IS NULL) AS enterprise_count, \
-     c.created_at FROM cadres c LEFT JOIN departments d ON d.id = c.department_id";
+     c.created_at, c.version FROM cadres c LEFT JOIN departments d ON d.id = c.department_id";
 
 pub async fn list_cadres(db: &Db, department_id: Option<i64>, page: &PageRequest) -> Result<Page<Cadre>, sqlx::Error> {
     let mut c = Conditions::default();
@@ -308,6 +359,62 @@ pub async fn insert_cadre(conn: &mut AnyConnection, name: &str, rank: &str, depa
         .fetch_one(conn)
         .await
         .map_err(StoreError::classify)
+}
+
+/// Changes a cadre's name, rank, home department and phone, if it is still at `version`.
+///
+/// # Errors
+/// `Stale` when someone else changed it first (or it is gone), `ForeignKey` for a missing department.
+pub async fn update_cadre(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    name: &str,
+    rank: &str,
+    department_id: Option<i64>,
+    phone: &str,
+) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE cadres SET name = $1, rank = $2, department_id = $3, phone = $4, version = version + 1 WHERE id = $5 AND version = $6")
+        .bind(name)
+        .bind(rank)
+        .bind(department_id)
+        .bind(phone)
+        .bind(id)
+        .bind(version)
+        .execute(conn)
+        .await
+        .map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::Stale) } else { Ok(()) }
+}
+
+/// What still refers to a cadre: deleting it would orphan these or lose history.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CadreUses {
+    /// enterprises it serves now
+    pub current_assignments: i64,
+    /// assignments that have ended (the officer history)
+    pub past_assignments: i64,
+    /// accounts bound to the cadre
+    pub users: i64,
+}
+
+pub async fn cadre_uses(conn: &mut AnyConnection, id: i64) -> Result<CadreUses, sqlx::Error> {
+    let (current_assignments, past_assignments, users): (i64, i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM officer_assignments WHERE cadre_id = $1 AND ended_on IS NULL), \
+         (SELECT COUNT(*) FROM officer_assignments WHERE cadre_id = $1 AND ended_on IS NOT NULL), \
+         (SELECT COUNT(*) FROM users WHERE cadre_id = $1)",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await?;
+    Ok(CadreUses { current_assignments, past_assignments, users })
+}
+
+/// # Errors
+/// `ForeignKey` while anything (visits, service teams, …) still refers to the cadre.
+pub async fn delete_cadre(conn: &mut AnyConnection, id: i64) -> Result<(), StoreError> {
+    let done = sqlx::query("DELETE FROM cadres WHERE id = $1").bind(id).execute(conn).await.map_err(StoreError::classify)?;
+    if done.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
 }
 
 /// Starts an assignment of a cadre to an enterprise.
@@ -353,16 +460,117 @@ pub async fn current_assignments(conn: &mut AnyConnection, cadre_id: i64) -> Res
     .await
 }
 
-/// Cadres that currently serve at least one enterprise.
-pub async fn list_officers(db: &Db, page: &PageRequest) -> Result<Page<Cadre>, sqlx::Error> {
-    let clause = " WHERE EXISTS (SELECT 1 FROM officer_assignments oa WHERE oa.cadre_id = c.id AND oa.ended_on IS NULL)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM cadres c{clause}")).fetch_one(db.pool()).await?;
-    let items = sqlx::query_as(&format!("{CADRE_SELECT}{clause} ORDER BY c.id LIMIT $1 OFFSET $2"))
-        .bind(page.per_page())
-        .bind(page.offset())
-        .fetch_all(db.pool())
-        .await?;
-    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+/// One assignment of the officer history (首席服务员派驻记录), current or ended.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct AssignmentRecord {
+    pub id: i64,
+    pub cadre_id: i64,
+    pub cadre_name: String,
+    pub cadre_rank: String,
+    pub enterprise_id: i64,
+    pub enterprise_name: String,
+    /// YYYY-MM-DD
+    pub started_on: String,
+    /// YYYY-MM-DD; none while the cadre still serves the enterprise
+    pub ended_on: Option<String>,
+}
+
+/// Which assignments a history shows: of one enterprise, one cadre, or the
+/// enterprises of one township (the use case sets the township for a township user).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AssignmentFilter {
+    pub enterprise_id: Option<i64>,
+    pub cadre_id: Option<i64>,
+    pub township_id: Option<i64>,
+}
+
+/// The officer history, newest first: current assignments and ended ones.
+pub async fn list_assignments(db: &Db, filter: &AssignmentFilter, page: &PageRequest) -> Result<Page<AssignmentRecord>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if let Some(e) = filter.enterprise_id {
+        c.push("oa.enterprise_id = {}", e);
+    }
+    if let Some(cadre) = filter.cadre_id {
+        c.push("oa.cadre_id = {}", cadre);
+    }
+    if let Some(t) = filter.township_id {
+        c.push("e.township_id = {}", t);
+    }
+    let from = "FROM officer_assignments oa JOIN enterprises e ON e.id = oa.enterprise_id";
+    let select = "SELECT oa.id, oa.cadre_id, c.name AS cadre_name, c.rank AS cadre_rank, oa.enterprise_id, e.name AS enterprise_name, \
+         oa.started_on, oa.ended_on FROM officer_assignments oa JOIN enterprises e ON e.id = oa.enterprise_id JOIN cadres c ON c.id = oa.cadre_id";
+    c.fetch_page(db, from, select, " ORDER BY oa.started_on DESC, oa.id DESC", page).await
+}
+
+/// One assignment of the history.
+pub async fn find_assignment(conn: &mut AnyConnection, id: i64) -> Result<Option<AssignmentRecord>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT oa.id, oa.cadre_id, c.name AS cadre_name, c.rank AS cadre_rank, oa.enterprise_id, e.name AS enterprise_name, \
+         oa.started_on, oa.ended_on FROM officer_assignments oa JOIN enterprises e ON e.id = oa.enterprise_id JOIN cadres c ON c.id = oa.cadre_id \
+         WHERE oa.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+}
+
+/// The enterprises an officer list looks at: all, a township's, a kind's, the green list's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OfficerScope {
+    pub township_id: Option<i64>,
+    pub kind: Option<EnterpriseKind>,
+    pub green_list: bool,
+}
+
+impl OfficerScope {
+    /// The condition that `e` (an enterprise) is in this scope, with a `{}`
+    /// for each of the values that go with it.
+    fn enterprise_clause(&self) -> (String, Vec<Bind>) {
+        let mut clause = String::from("1 = 1");
+        let mut values = Vec::new();
+        if let Some(t) = self.township_id {
+            clause.push_str(" AND e.township_id = {}");
+            values.push(Bind::Int(t));
+        }
+        if let Some(k) = self.kind {
+            clause.push_str(" AND e.kind = {}");
+            values.push(Bind::Text(k.code().to_string()));
+        }
+        if self.green_list {
+            clause.push_str(" AND ");
+            clause.push_str(GREEN_LISTED);
+        }
+        (clause, values)
+    }
+}
+
+/// Cadres that currently serve at least one enterprise of the scope.
+pub async fn list_officers(db: &Db, scope: &OfficerScope, page: &PageRequest) -> Result<Page<Cadre>, sqlx::Error> {
+    let (clause, values) = scope.enterprise_clause();
+    let mut c = Conditions::default();
+    c.push_each(
+        &format!(
+            "EXISTS (SELECT 1 FROM officer_assignments oa JOIN enterprises e ON e.id = oa.enterprise_id \
+             WHERE oa.cadre_id = c.id AND oa.ended_on IS NULL AND {clause})"
+        ),
+        &values,
+    );
+    c.fetch_page(db, "FROM cadres c", CADRE_SELECT, " ORDER BY c.id", page).await
+}
+
+/// The enterprises of the scope a cadre serves now.
+pub async fn current_assignments_in(db: &Db, cadre_id: i64, scope: &OfficerScope) -> Result<Vec<Assignment>, sqlx::Error> {
+    let (clause, values) = scope.enterprise_clause();
+    let mut c = Conditions::default();
+    c.push("oa.cadre_id = {}", cadre_id);
+    c.push_raw("oa.ended_on IS NULL");
+    c.push_each(&clause, &values);
+    let sql = format!(
+        "SELECT oa.id, oa.enterprise_id, e.name AS enterprise_name, oa.started_on FROM officer_assignments oa \
+         JOIN enterprises e ON e.id = oa.enterprise_id{} ORDER BY e.name",
+        c.where_sql()
+    );
+    sqlx::query_as_with(&sql, c.args()).fetch_all(db.pool()).await
 }
 
 /// Ends a current assignment; false when there was none with that id.

@@ -418,6 +418,8 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::web::pages::investment::I18N,
     crate::web::pages::policies::I18N,
     crate::web::pages::exchange::I18N,
+    crate::web::pages::reference::I18N,
+    crate::web::pages::officers::I18N,
 ];
 
 static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> =

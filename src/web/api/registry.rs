@@ -7,11 +7,12 @@ use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::List;
+use crate::app::officers::{self, AssignmentQuery};
 use crate::app::registry::{self as uc, CadreInput};
 use crate::domain::{EnterpriseInput, EnterpriseKind};
 use crate::error::AppError;
 use crate::store::PageRequest;
-use crate::store::registry::{Cadre, Department, Enterprise, EnterpriseFilter, EnterpriseSort, Township};
+use crate::store::registry::{AssignmentRecord, Cadre, Department, Enterprise, EnterpriseFilter, EnterpriseSort, Township};
 use crate::web::AppState;
 use crate::web::error::ErrorBody;
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
@@ -26,6 +27,8 @@ pub struct EnterpriseQuery {
     pub q: Option<String>,
     /// only enterprises with (true) or without (false) a current chief service officer
     pub has_officer: Option<bool>,
+    /// only enterprises on (true) or off (false) the green list (绿名单) now
+    pub green_list: Option<bool>,
     /// name (default), -headcount, -created_at
     pub sort: Option<String>,
     pub page: Option<i64>,
@@ -44,8 +47,15 @@ impl EnterpriseQuery {
             Some(s) => EnterpriseSort::parse(s).ok_or_else(|| AppError::field("sort", format!("不支持的排序“{s}”")))?,
             None => EnterpriseSort::default(),
         };
-        let filter =
-            EnterpriseFilter { township_id: self.township_id, kind, q: self.q.clone(), has_officer: self.has_officer, sort, ..EnterpriseFilter::default() };
+        let filter = EnterpriseFilter {
+            township_id: self.township_id,
+            kind,
+            q: self.q.clone(),
+            has_officer: self.has_officer,
+            green_list: self.green_list,
+            sort,
+            ..EnterpriseFilter::default()
+        };
         Ok((filter, PageRequest { page: self.page, per_page: self.per_page }))
     }
 }
@@ -132,6 +142,32 @@ pub async fn create_township(
     Ok((StatusCode::CREATED, Json(uc::create_township(&s.db, &actor, &input.name, &input.kind).await?)))
 }
 
+/// A change to a township: its fields plus the version that was read.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TownshipUpdate {
+    pub name: String,
+    /// xiang, zhen or ban
+    pub kind: String,
+    pub version: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/townships/{id}", tag = "registry", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Township), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show_township(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Township>, AppError> {
+    Ok(Json(uc::get_township(&s.db, &actor, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/townships/{id}", tag = "registry", params(("id" = i64, Path)), request_body = TownshipUpdate, security(("bearer" = [])),
+    responses((status = 200, body = Township), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_township(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<TownshipUpdate>,
+) -> Result<Json<Township>, AppError> {
+    Ok(Json(uc::update_township(&s.db, &actor, id, input.version, &input.name, &input.kind).await?))
+}
+
 #[utoipa::path(delete, path = "/api/v1/townships/{id}", tag = "registry", params(("id" = i64, Path)), security(("bearer" = [])),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn delete_township(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode, AppError> {
@@ -159,6 +195,30 @@ pub async fn create_department(
     ApiJson(input): ApiJson<DepartmentInput>,
 ) -> Result<(StatusCode, Json<Department>), AppError> {
     Ok((StatusCode::CREATED, Json(uc::create_department(&s.db, &actor, &input.name).await?)))
+}
+
+/// A change to a department: its name plus the version that was read.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct DepartmentUpdate {
+    pub name: String,
+    pub version: i64,
+}
+
+#[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "registry", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, body = Department), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show_department(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Department>, AppError> {
+    Ok(Json(uc::get_department(&s.db, &actor, id).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/departments/{id}", tag = "registry", params(("id" = i64, Path)), request_body = DepartmentUpdate, security(("bearer" = [])),
+    responses((status = 200, body = Department), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_department(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<DepartmentUpdate>,
+) -> Result<Json<Department>, AppError> {
+    Ok(Json(uc::update_department(&s.db, &actor, id, input.version, &input.name).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/departments/{id}", tag = "registry", params(("id" = i64, Path)), security(("bearer" = [])),
@@ -197,6 +257,44 @@ pub async fn create_cadre(
     responses((status = 200, body = Cadre), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn show_cadre(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<Cadre>, AppError> {
     Ok(Json(uc::get_cadre(&s.db, &actor, id).await?))
+}
+
+/// A change to a cadre: its fields plus the version that was read.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CadreUpdate {
+    #[serde(flatten)]
+    pub fields: CadreInput,
+    pub version: i64,
+}
+
+#[utoipa::path(put, path = "/api/v1/cadres/{id}", tag = "registry", params(("id" = i64, Path)), request_body = CadreUpdate, security(("bearer" = [])),
+    responses((status = 200, body = Cadre), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_cadre(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<CadreUpdate>,
+) -> Result<Json<Cadre>, AppError> {
+    Ok(Json(uc::update_cadre(&s.db, &actor, id, input.version, &input.fields).await?))
+}
+
+/// Refused (409) while the cadre serves an enterprise, has an officer history or an account.
+#[utoipa::path(delete, path = "/api/v1/cadres/{id}", tag = "registry", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn delete_cadre(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<StatusCode, AppError> {
+    uc::delete_cadre(&s.db, &actor, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The officer history: current and ended assignments, newest first.
+#[utoipa::path(get, path = "/api/v1/officer-assignments", tag = "registry", params(AssignmentQuery), security(("bearer" = [])),
+    responses((status = 200, body = List<AssignmentRecord>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_assignments(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(q): ApiQuery<AssignmentQuery>,
+) -> Result<Json<List<AssignmentRecord>>, AppError> {
+    Ok(Json(officers::assignment_history(&s.db, &actor, &q).await?.into()))
 }
 
 /// Assigning a cadre as an enterprise's chief service officer.
