@@ -18,7 +18,7 @@ use zonedesk::app::rates::RateLine;
 use zonedesk::domain::CreditCode;
 use zonedesk::domain::WorkCalendar;
 use zonedesk::domain::isolation::{RosterRules, RosterStaff, StaffGroup, generate_roster};
-use zonedesk::domain::tutoring::{ChildCategory, CostMatrix, Pupil, Subject, SubjectSet, Tutor, fit, min_cost_assignment, plan_pairings};
+use zonedesk::domain::tutoring::{ChildCategory, Coordinates, CostMatrix, Pupil, Subject, SubjectSet, Tutor, fit, min_cost_assignment, plan_pairings};
 use zonedesk::domain::workorder::{DUPLICATE_THRESHOLD, RateCounts, similarity};
 
 const SEED: u64 = 20_200_319;
@@ -118,10 +118,15 @@ fn rates(c: &mut Criterion) {
     g.finish();
 }
 
-/// Volunteers and children of a county: 12 townships of 8 villages each, with the
-/// subjects and grades a volunteer teaches and a child needs.
-fn tutoring_people(n: usize, seed: u64) -> (Vec<Tutor>, Vec<Pupil>) {
+/// Volunteers and children of a county: 12 townships of 8 villages each, every
+/// village on the map (townships about 10 km apart), with the subjects and
+/// grades a volunteer teaches and a child needs; each volunteer takes `places`
+/// children, so there are `n` volunteers and `n * places` children.
+fn tutoring_people(n: usize, places: u32, seed: u64) -> (Vec<Tutor>, Vec<Pupil>) {
     let mut rng = StdRng::seed_from_u64(seed);
+    let location = |township: i64, village: i64| {
+        Some(Coordinates { latitude: 35.5 + 0.09 * (township % 4) as f64 + 0.01 * village as f64, longitude: 114.8 + 0.11 * (township / 4) as f64 })
+    };
     let subjects = |rng: &mut StdRng, k: usize| {
         let picked: Vec<Subject> = (0..k).map(|_| Subject::ALL[rng.gen_range(0..Subject::ALL.len())]).collect();
         SubjectSet::of(&picked)
@@ -130,25 +135,29 @@ fn tutoring_people(n: usize, seed: u64) -> (Vec<Tutor>, Vec<Pupil>) {
         .map(|i| {
             let low = rng.gen_range(1..=9i64);
             let k = rng.gen_range(1..=3);
+            let (township, village) = (rng.gen_range(1..=12), rng.gen_range(0..8));
             Tutor {
                 id: i as i64 + 1,
-                township_id: rng.gen_range(1..=12),
-                village: format!("村{}", rng.gen_range(0..8)),
+                township_id: township,
+                village: format!("村{village}"),
+                location: location(township, village),
                 subjects: subjects(&mut rng, k),
                 grade_min: low,
                 grade_max: (low + rng.gen_range(0..=3)).min(12),
-                places: 1,
+                places,
             }
         })
         .collect();
     let categories = [ChildCategory::PoorFamily, ChildCategory::FrontlineChild, ChildCategory::LeftBehind, ChildCategory::Other];
-    let pupils = (0..n)
+    let pupils = (0..n * places as usize)
         .map(|i| {
             let k = rng.gen_range(1..=2);
+            let (township, village) = (rng.gen_range(1..=12), rng.gen_range(0..8));
             Pupil {
                 id: i as i64 + 1,
-                township_id: rng.gen_range(1..=12),
-                village: format!("村{}", rng.gen_range(0..8)),
+                township_id: township,
+                village: format!("村{village}"),
+                location: location(township, village),
                 grade: rng.gen_range(1..=12),
                 subjects: subjects(&mut rng, k),
                 category: categories[rng.gen_range(0..categories.len())],
@@ -170,16 +179,19 @@ fn pairing(c: &mut Criterion) {
         if n >= 1_000 {
             g.sample_size(10);
         }
-        let (tutors, pupils) = tutoring_people(n, SEED + n as u64);
+        let (tutors, pupils) = tutoring_people(n, 1, SEED + n as u64);
         let matrix = cost_matrix(&tutors, &pupils);
         g.bench_with_input(BenchmarkId::new("hungarian", format!("{n}x{n}")), &matrix, |b, m| b.iter(|| min_cost_assignment(black_box(m)).total));
-        // the whole plan: the matrix from `fit`, the assignment, the pairs
-        if n <= 1_000 {
-            g.bench_with_input(BenchmarkId::new("plan_pairings", format!("{n}x{n}")), &(tutors, pupils), |b, (t, p)| {
-                b.iter(|| plan_pairings(black_box(t), black_box(p), &[], &[]).total_cost)
-            });
-        }
+        // the whole plan: the matrix from `fit` (with the distances), the assignment, the pairs
+        g.bench_with_input(BenchmarkId::new("plan_pairings", format!("{n}x{n}")), &(tutors, pupils), |b, (t, p)| {
+            b.iter(|| plan_pairings(black_box(t), black_box(p), &[], &[]).total_cost)
+        });
     }
+    // 1,000 volunteers who take 2 children each: 2,000 places for 2,000 children
+    let (tutors, pupils) = tutoring_people(1_000, 2, SEED + 2);
+    g.bench_with_input(BenchmarkId::new("plan_pairings", "1000x2places_2000children"), &(tutors, pupils), |b, (t, p)| {
+        b.iter(|| plan_pairings(black_box(t), black_box(p), &[], &[]).total_cost)
+    });
     g.finish();
 }
 

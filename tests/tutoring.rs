@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use common::{TestApp, browser_client, hidden_value, page_log_in};
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
-use zonedesk::domain::tutoring::{ChildCategory, Pupil, SubjectSet, Tutor, plan_pairings};
+use zonedesk::domain::tutoring::{ChildCategory, Coordinates, Pupil, SubjectSet, Tutor, plan_pairings};
 
 /// Every item of a paginated list.
 async fn all(app: &TestApp, token: &str, path: &str) -> Vec<Value> {
@@ -47,6 +47,13 @@ fn fields(body: &Value) -> Vec<&str> {
 /// withdraws open proposals first), and the rules.
 async fn problem(app: &TestApp, admin: &str) -> (Vec<Tutor>, Vec<Pupil>, Vec<(i64, i64)>, Vec<(i64, i64)>) {
     let subjects = |v: &Value| SubjectSet::parse([v.as_str().unwrap()]).unwrap();
+    let villages = app.get("/api/v1/village-locations", admin).await.1["items"].as_array().unwrap().clone();
+    let location = |r: &Value| {
+        villages
+            .iter()
+            .find(|l| l["township_id"] == r["township_id"] && l["village"] == r["village"])
+            .and_then(|l| Some(Coordinates { latitude: l["latitude"].as_f64()?, longitude: l["longitude"].as_f64()? }))
+    };
     let accepted = all(app, admin, "/api/v1/pairings?status=accepted").await;
     let taken = |volunteer: i64| accepted.iter().filter(|p| p["volunteer_id"] == volunteer).count() as i64;
     let tutors = all(app, admin, "/api/v1/volunteers?active=true")
@@ -58,6 +65,7 @@ async fn problem(app: &TestApp, admin: &str) -> (Vec<Tutor>, Vec<Pupil>, Vec<(i6
             id: v["id"].as_i64().unwrap(),
             township_id: v["township_id"].as_i64().unwrap(),
             village: v["village"].as_str().unwrap().into(),
+            location: location(v),
             subjects: subjects(&v["subjects"]),
             grade_min: v["grade_min"].as_i64().unwrap(),
             grade_max: v["grade_max"].as_i64().unwrap(),
@@ -72,6 +80,7 @@ async fn problem(app: &TestApp, admin: &str) -> (Vec<Tutor>, Vec<Pupil>, Vec<(i6
             id: c["id"].as_i64().unwrap(),
             township_id: c["township_id"].as_i64().unwrap(),
             village: c["village"].as_str().unwrap().into(),
+            location: location(c),
             grade: c["grade"].as_i64().unwrap(),
             subjects: subjects(&c["subjects"]),
             category: ChildCategory::parse(c["category"].as_str().unwrap()).unwrap(),
@@ -379,7 +388,71 @@ async fn the_pages_serve_the_volunteer_and_the_task_force(app: TestApp) {
     assert!(html.contains("Pairings") && html.contains("Recompute the optimal pairing"));
 }
 
+async fn the_nearer_village_wins_between_townships(app: TestApp) {
+    let admin = app.token("admin").await;
+    let leader = app.token("leader").await;
+    let township = app.token("township").await;
+    let home = fixture_township(&app, &admin).await;
+    let near = create(&app, &admin, "/api/v1/townships", json!({"name": "近邻镇", "kind": "zhen"})).await;
+    let far = create(&app, &admin, "/api/v1/townships", json!({"name": "远方镇", "kind": "zhen"})).await;
+    // two volunteers alike but for where they live; the far one registered first
+    let body = |t: i64, village: &str, name: &str| json!({"name": name, "subjects": ["chemistry"], "grade_min": 10, "grade_max": 12, "township_id": t, "village": village});
+    let v_far = create(&app, &admin, "/api/v1/volunteers", body(far, "远村", "试验远志愿者")).await;
+    let v_near = create(&app, &admin, "/api/v1/volunteers", body(near, "近村", "试验近志愿者")).await;
+    let child = create(
+        &app,
+        &admin,
+        "/api/v1/children",
+        json!({"name": "试验儿童丙", "grade": 12, "subjects": ["chemistry"], "category": "frontline_child", "township_id": home, "village": "家村"}),
+    )
+    .await;
+    let put = |body: Value| {
+        let (app, admin) = (&app, &admin);
+        async move { app.call(Method::PUT, "/api/v1/village-locations", Some(admin), Some(body)).await }
+    };
+    for (t, village, lat) in [(home, "家村", 35.60), (near, "近村", 35.63), (far, "远村", 35.90)] {
+        let (s, body) = put(json!({"township_id": t, "village": village, "latitude": lat, "longitude": 115.0})).await;
+        assert_eq!(s, StatusCode::OK, "{body}");
+        assert_eq!(body["latitude"], lat);
+    }
+    let listed = all(&app, &admin, "/api/v1/village-locations").await;
+    assert!(listed.iter().any(|l| l["village"] == "近村" && l["volunteers"] == 1 && l["latitude"] == 35.63), "{listed:?}");
+
+    let (tutors, pupils, pins, bans) = problem(&app, &admin).await;
+    let (s, run) = post(&app, &leader, "/api/v1/pairings/compute", json!({})).await;
+    assert_eq!(s, StatusCode::OK, "{run}");
+    assert_eq!(run["total_cost"].as_i64().unwrap(), plan_pairings(&tutors, &pupils, &pins, &bans).total_cost, "{run}");
+    let pairs = all(&app, &admin, &format!("/api/v1/pairings?child_id={child}&live=true")).await;
+    assert_eq!(pairs.len(), 1, "{pairs:?}");
+    assert_eq!(pairs[0]["volunteer_id"].as_i64(), Some(v_near), "3 km beats 33 km (and {v_far} came first)");
+    assert_eq!((pairs[0]["place"].as_str(), pairs[0]["cost"].as_i64()), (Some("elsewhere"), Some(1000 + 3 * 10)));
+
+    // bad coordinates are named, and nothing is stored
+    let (s, body) = put(json!({"township_id": home, "village": "家村", "latitude": 135.0, "longitude": 115.0})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(fields(&body), vec!["latitude"]);
+    let (s, body) = put(json!({"township_id": home, "village": "家村", "latitude": 35.0})).await;
+    assert_eq!((s, fields(&body)), (StatusCode::UNPROCESSABLE_ENTITY, vec!["longitude"]));
+    let (s, body) =
+        app.call(Method::PUT, "/api/v1/village-locations", Some(&admin), Some(json!({"township_id": home, "village": "家村", "latitude": "北纬"}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let listed = all(&app, &admin, "/api/v1/village-locations").await;
+    assert!(listed.iter().any(|l| l["village"] == "家村" && l["latitude"] == 35.60), "{listed:?}");
+    // a township's task force keeps its own villages only; a volunteer none
+    let (s, _) = app.call(Method::PUT, "/api/v1/village-locations", Some(&township), Some(json!({"township_id": home, "village": "家村"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let own = all(&app, &township, "/api/v1/village-locations").await;
+    assert!(!own.is_empty() && own.iter().all(|l| l["township_id"] != home), "{own:?}");
+    let volunteer = app.token("volunteer").await;
+    assert_eq!(app.get("/api/v1/village-locations", &volunteer).await.0, StatusCode::FORBIDDEN);
+    // neither coordinate takes the village off the map; twice is a 404
+    let (s, body) = put(json!({"township_id": home, "village": "家村"})).await;
+    assert_eq!((s, body), (StatusCode::OK, Value::Null));
+    assert_eq!(put(json!({"township_id": home, "village": "家村"})).await.0, StatusCode::NOT_FOUND);
+}
+
 on_both_databases!(
+    the_nearer_village_wins_between_townships,
     the_api_pairing_is_the_domain_optimum,
     a_volunteer_sees_only_its_own_pairings,
     a_volunteer_account_sees_nothing_until_bound_to_its_record,

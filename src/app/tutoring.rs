@@ -23,7 +23,7 @@ use super::clock::{WorkContext, date_text, parse_date};
 use super::{Actor, snapshot};
 use crate::domain::id_number::{is_masked_phone, mask_phone};
 use crate::domain::registry::{optional_phone, optional_text, required_text};
-use crate::domain::tutoring::{self as rules, ChildCategory, GRADES, PinSkipped, Pupil, SessionTopic, Subject, SubjectSet, Tutor};
+use crate::domain::tutoring::{self as rules, ChildCategory, Coordinates, GRADES, PinSkipped, Pupil, SessionTopic, Subject, SubjectSet, Tutor};
 use crate::domain::{FieldError, Role};
 use crate::error::AppError;
 use crate::store::registry as reg;
@@ -555,50 +555,92 @@ pub struct PairingRun {
     pub skipped_pins: Vec<SkippedPin>,
 }
 
-/// Recomputes the pairing: withdraws the open proposals, keeps every accepted
-/// pairing, and proposes the minimum-cost assignment of the remaining children
-/// to the volunteers' free places, honouring pins and forbidden pairs.
-///
-/// # Errors
-/// `Forbidden` for anyone but the leader and admin (the run is zone-wide).
-pub async fn compute_pairings(cx: &WorkContext, actor: &Actor) -> Result<PairingRun, AppError> {
-    actor.require(&[Role::Admin, Role::Leader])?;
-    let mut tx = cx.db.begin_write().await?;
-    let withdrawn = repo::delete_proposed(&mut tx).await?;
-    let volunteers = repo::active_volunteers(&mut tx).await?;
-    let kept = repo::accepted_count(&mut tx).await?;
-    let tutors: Vec<Tutor> = volunteers
-        .iter()
-        .filter(|v| v.paired < v.capacity)
+/// What a pairing run solves: the inputs as read, so that the write can check
+/// that they still hold.
+#[derive(Debug, Clone, PartialEq)]
+struct RunInputs {
+    tutors: Vec<Tutor>,
+    pupils: Vec<Pupil>,
+    pins: Vec<(i64, i64)>,
+    forbidden: Vec<(i64, i64)>,
+}
+
+/// Reads what a run solves. Proposals do not count: the run withdraws them, so
+/// the answer is the same before and after the withdrawal.
+async fn run_inputs(conn: &mut AnyConnection) -> Result<RunInputs, AppError> {
+    let map: HashMap<(i64, String), Coordinates> =
+        repo::village_coordinates(conn).await?.into_iter().map(|(t, v, latitude, longitude)| ((t, v), Coordinates { latitude, longitude })).collect();
+    let at = |township_id: i64, village: &str| map.get(&(township_id, village.trim().to_string())).copied();
+    let tutors = repo::run_volunteers(conn)
+        .await?
+        .into_iter()
         .map(|v| Tutor {
             id: v.id,
             township_id: v.township_id,
-            village: v.village.clone(),
+            location: at(v.township_id, &v.village),
+            village: v.village,
             subjects: SubjectSet::parse([v.subjects.as_str()]).unwrap_or_default(),
             grade_min: v.grade_min,
             grade_max: v.grade_max,
-            places: u32::try_from(v.capacity - v.paired).unwrap_or(0),
+            places: u32::try_from(v.capacity - v.accepted).unwrap_or(0),
         })
         .collect();
-    let children = repo::unpaired_children(&mut tx).await?;
-    let pupils: Vec<Pupil> = children
-        .iter()
+    let pupils: Vec<Pupil> = repo::run_children(conn)
+        .await?
+        .into_iter()
         .map(|c| Pupil {
             id: c.id,
             township_id: c.township_id,
-            village: c.village.clone(),
+            location: at(c.township_id, &c.village),
+            village: c.village,
             grade: c.grade,
             subjects: SubjectSet::parse([c.subjects.as_str()]).unwrap_or_default(),
             category: ChildCategory::parse(&c.category).unwrap_or(ChildCategory::Other),
         })
         .collect();
-    let all_rules = repo::list_rules(&mut tx).await?;
-    let pins: Vec<(i64, i64)> = all_rules.iter().filter(|r| r.rule == "pin").map(|r| (r.volunteer_id, r.child_id)).collect();
-    let forbidden: Vec<(i64, i64)> = all_rules.iter().filter(|r| r.rule == "forbid").map(|r| (r.volunteer_id, r.child_id)).collect();
-    // a pin of a child who is already paired, or of a volunteer who is full, is not news
+    let all_rules = repo::list_rules(conn).await?;
+    // a pin of a child who is already paired is not news
     let live_children: HashSet<i64> = pupils.iter().map(|p| p.id).collect();
-    let open_pins: Vec<(i64, i64)> = pins.into_iter().filter(|(_, c)| live_children.contains(c)).collect();
-    let plan = rules::plan_pairings(&tutors, &pupils, &open_pins, &forbidden);
+    let pins = all_rules.iter().filter(|r| r.rule == "pin" && live_children.contains(&r.child_id)).map(|r| (r.volunteer_id, r.child_id)).collect();
+    let forbidden = all_rules.iter().filter(|r| r.rule == "forbid").map(|r| (r.volunteer_id, r.child_id)).collect();
+    Ok(RunInputs { tutors, pupils, pins, forbidden })
+}
+
+/// Recomputes the pairing: withdraws the open proposals, keeps every accepted
+/// pairing, and proposes the minimum-cost assignment of the remaining children
+/// to the volunteers' free places, honouring pins and forbidden pairs.
+///
+/// The assignment takes seconds for thousands of volunteers and children, so
+/// it is solved from the inputs as read, on a blocking thread, outside any
+/// transaction (the database stays open to writers, the async workers to
+/// requests); the write then checks in its own transaction that the inputs
+/// are still what was solved.
+///
+/// # Errors
+/// `Forbidden` for anyone but the leader and admin (the run is zone-wide);
+/// `Conflict` (`inputs_changed`) when a volunteer, a child, a pairing or a
+/// rule changed while the run was solving: nothing is stored, run it again.
+pub async fn compute_pairings(cx: &WorkContext, actor: &Actor) -> Result<PairingRun, AppError> {
+    actor.require(&[Role::Admin, Role::Leader])?;
+    let inputs = {
+        let mut conn = cx.db.pool().acquire().await?;
+        run_inputs(&mut conn).await?
+    };
+    let solved = inputs.clone();
+    let plan = tokio::task::spawn_blocking(move || rules::plan_pairings(&solved.tutors, &solved.pupils, &solved.pins, &solved.forbidden))
+        .await
+        .map_err(|e| AppError::Internal(format!("pairing run: {e}")))?;
+    let mut tx = cx.db.begin_write().await?;
+    let withdrawn = repo::delete_proposed(&mut tx).await?;
+    if run_inputs(&mut tx).await? != inputs {
+        return Err(AppError::Conflict {
+            code: "inputs_changed",
+            message: "计算期间志愿者、帮扶对象、结对或规则有变动，本次结果未保存，请重新计算".into(),
+            field: None,
+        });
+    }
+    let kept = repo::accepted_count(&mut tx).await?;
+    let pupils = inputs.pupils;
     let at = cx.now_text();
     let mut proposed = Vec::with_capacity(plan.pairs.len());
     for pair in &plan.pairs {
@@ -773,7 +815,9 @@ pub async fn pair_by_hand(cx: &WorkContext, actor: &Actor, input: &PairingInput)
             code: "volunteer_full", message: format!("该志愿者已结对{}人，已满员", v.paired), field: Some("volunteer_id")
         });
     }
-    let fit = rules::fit(&tutor_of(&v, 1), &pupil_of(&c));
+    let tutor = Tutor { location: village_at(&mut tx, v.township_id, &v.village).await?, ..tutor_of(&v, 1) };
+    let pupil = Pupil { location: village_at(&mut tx, c.township_id, &c.village).await?, ..pupil_of(&c) };
+    let fit = rules::fit(&tutor, &pupil);
     let at = cx.now_text();
     let new = NewPairing {
         volunteer_id: v.id,
@@ -804,11 +848,16 @@ fn child_taken() -> AppError {
     AppError::Conflict { code: "duplicate", message: "该帮扶对象已有结对，不能重复结对".into(), field: Some("child_id") }
 }
 
+async fn village_at(conn: &mut AnyConnection, township_id: i64, village: &str) -> Result<Option<Coordinates>, AppError> {
+    Ok(repo::find_village_coordinates(conn, township_id, village.trim()).await?.map(|(latitude, longitude)| Coordinates { latitude, longitude }))
+}
+
 fn tutor_of(v: &Volunteer, places: u32) -> Tutor {
     Tutor {
         id: v.id,
         township_id: v.township_id,
         village: v.village.clone(),
+        location: None,
         subjects: SubjectSet::parse([v.subjects.as_str()]).unwrap_or_default(),
         grade_min: v.grade_min,
         grade_max: v.grade_max,
@@ -821,6 +870,7 @@ fn pupil_of(c: &Child) -> Pupil {
         id: c.id,
         township_id: c.township_id,
         village: c.village.clone(),
+        location: None,
         grade: c.grade,
         subjects: SubjectSet::parse([c.subjects.as_str()]).unwrap_or_default(),
         category: ChildCategory::parse(&c.category).unwrap_or(ChildCategory::Other),
@@ -993,6 +1043,95 @@ pub async fn list_rules(db: &Db, actor: &Actor) -> Result<Vec<PairingRule>, AppE
     let mut conn = db.pool().acquire().await?;
     manager_scope(&mut conn, actor).await?;
     Ok(repo::list_rules(&mut conn).await?)
+}
+
+// ---- village locations -------------------------------------------------------
+
+/// Where a village lies; without both coordinates it is taken off the map.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct VillageLocationInput {
+    pub township_id: Option<i64>,
+    /// as volunteers and children name it, e.g. 仓上村
+    #[serde(default)]
+    pub village: String,
+    /// WGS-84 degrees, north positive (e.g. 35.76)
+    pub latitude: Option<f64>,
+    /// WGS-84 degrees, east positive (e.g. 115.03)
+    pub longitude: Option<f64>,
+}
+
+/// The villages where volunteers and children live, with their coordinates:
+/// a township's own, or the zone's.
+///
+/// # Errors
+/// `Forbidden` outside the managers.
+pub async fn list_villages(db: &Db, actor: &Actor) -> Result<Vec<repo::VillageLocation>, AppError> {
+    let mut conn = db.pool().acquire().await?;
+    let scope = manager_scope(&mut conn, actor).await?;
+    drop(conn);
+    let township = match scope {
+        TutoringScope::Township(t) => Some(t),
+        _ => None,
+    };
+    Ok(repo::list_villages(db, township).await?)
+}
+
+/// Puts a village on the map (both coordinates), moves it, or takes it off
+/// (neither): the pairing grades the distance between villages of different
+/// townships by it.
+///
+/// # Errors
+/// `Forbidden` outside the managers or for another township; `Validation`
+/// naming the missing or out-of-range field; `NotFound` when clearing a
+/// village that is not on the map.
+pub async fn set_village_location(cx: &WorkContext, actor: &Actor, input: &VillageLocationInput) -> Result<Option<Coordinates>, AppError> {
+    let mut errors = Vec::new();
+    let village = required_text("village", "村（社区）", &input.village, 50).map_err(|e| errors.push(e)).unwrap_or_default();
+    let coordinates = match (input.latitude, input.longitude) {
+        (Some(la), Some(lo)) => match Coordinates::parse(la, lo) {
+            Ok(c) => Some(c),
+            Err((field, message)) => {
+                errors.push(FieldError::new(field, message));
+                None
+            }
+        },
+        (None, None) => None,
+        (None, Some(_)) => {
+            errors.push(FieldError::new("latitude", "请同时填写纬度和经度（都不填则取消坐标）"));
+            None
+        }
+        (Some(_), None) => {
+            errors.push(FieldError::new("longitude", "请同时填写纬度和经度（都不填则取消坐标）"));
+            None
+        }
+    };
+    let mut tx = cx.db.begin_write().await?;
+    let scope = manager_scope(&mut tx, actor).await?;
+    let township_id = check_township(&mut tx, input.township_id, &mut errors).await?;
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    in_township(scope, township_id)?;
+    let before = village_at(&mut tx, township_id, &village).await?;
+    match coordinates {
+        Some(c) => {
+            let by = (actor.user_id > 0).then_some(actor.user_id);
+            repo::set_village_location(&mut tx, township_id, &village, (c.latitude, c.longitude), by, &cx.now_text())
+                .await
+                .map_err(|e| AppError::from_store(e, &[], ""))?;
+        }
+        None => {
+            if !repo::clear_village_location(&mut tx, township_id, &village).await? {
+                return Err(AppError::NotFound("村庄坐标"));
+            }
+        }
+    }
+    let mut entry = actor.audit(if coordinates.is_some() { "locate" } else { "unlocate" }, "village_location", None);
+    entry.before = before.map(|c| serde_json::json!({ "township_id": township_id, "village": village, "latitude": c.latitude, "longitude": c.longitude }));
+    entry.after = coordinates.map(|c| serde_json::json!({ "township_id": township_id, "village": village, "latitude": c.latitude, "longitude": c.longitude }));
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(coordinates)
 }
 
 // ---- sessions ----------------------------------------------------------------

@@ -101,6 +101,16 @@ pub(super) async fn load(db: &Db, townships: &HashMap<&str, i64>) -> Result<Load
     }
     let children = uc::create_children(&at(date!(2020 - 03 - 09), 10), &system, &children).await?;
 
+    // the villages on the map, so that the pairing grades the distance between townships
+    for &(township, village, latitude, longitude) in VILLAGE_COORDINATES {
+        let input = uc::VillageLocationInput {
+            township_id: Some(lookup(townships, township)?),
+            village: village.into(),
+            latitude: Some(latitude),
+            longitude: Some(longitude),
+        };
+        uc::set_village_location(&at(date!(2020 - 03 - 09), 11), &system, &input).await?;
+    }
     let run = uc::compute_pairings(&at(date!(2020 - 03 - 10), 9), &system).await?;
     let student = volunteers.first().map(|v| v.id).ok_or_else(|| super::demo_error("no student"))?;
     // the task force accepts the proposals; the last few stay open for the demo
@@ -213,6 +223,31 @@ const VILLAGES: &[(&str, &str)] = &[
     ("濮上办事处", "西辛庄村"),
 ];
 
+/// Where the villages lie (WGS-84, approximate: the zone lies south-west of
+/// 濮阳 city, about 35.7°N 115.0°E; each township's villages around its seat).
+const VILLAGE_COORDINATES: &[(&str, &str, f64, f64)] = &[
+    ("新习镇", "仓上村", 35.672, 114.941),
+    ("新习镇", "小寨村", 35.681, 114.952),
+    ("新习镇", "新习村", 35.676, 114.962),
+    ("新习镇", "东营村", 35.669, 114.975),
+    ("新习镇", "西营村", 35.668, 114.930),
+    ("新习镇", "苏堤村", 35.659, 114.950),
+    ("王助镇", "王助村", 35.628, 115.004),
+    ("王助镇", "后王助村", 35.639, 115.006),
+    ("王助镇", "李庄村", 35.622, 115.021),
+    ("王助镇", "马庄村", 35.615, 114.992),
+    ("胡村乡", "胡村", 35.664, 114.883),
+    ("胡村乡", "前胡村", 35.655, 114.885),
+    ("胡村乡", "孟庄村", 35.671, 114.870),
+    ("胡村乡", "岳村", 35.648, 114.872),
+    ("皇甫办事处", "皇甫村", 35.748, 114.962),
+    ("皇甫办事处", "后皇甫村", 35.757, 114.960),
+    ("皇甫办事处", "张仪村", 35.741, 114.948),
+    ("濮上办事处", "濮上社区", 35.739, 115.018),
+    ("濮上办事处", "东北庄村", 35.746, 115.031),
+    ("濮上办事处", "西辛庄村", 35.733, 115.004),
+];
+
 const SCHOOLS: &[&str] = &[
     "郑州大学",
     "河南大学",
@@ -301,5 +336,9 @@ mod tests {
         assert_eq!(volunteers.iter().collect::<HashSet<_>>().len(), volunteers.len(), "volunteer names are unique (users bind by name)");
         // the story's village is the story's alone, so that the optimum pairs it as the newspaper tells
         assert!(!VILLAGES.contains(&STORY_VILLAGE));
+        // every village of the demo lies on the map
+        for &(t, v) in VILLAGES.iter().chain([&STORY_VILLAGE]) {
+            assert!(VILLAGE_COORDINATES.iter().any(|&(ct, cv, _, _)| (ct, cv) == (t, v)), "{t}{v} has no coordinates");
+        }
     }
 }

@@ -4,7 +4,10 @@
 //! potentials, O(n²·m)), never first come, first served. No I/O.
 //!
 //! The cost of a pair, lowest best: where they live (same village 0, same
-//! township 300, elsewhere 1000), then how well the volunteer fits the child
+//! township 300, elsewhere 1000 plus 10 for each kilometre between their
+//! villages, at most 1000 more — and the most when a village has no
+//! coordinates, so that a volunteer known to live near beats one whose village
+//! is unknown), then how well the volunteer fits the child
 //! (120 for each subject the child needs that the volunteer cannot teach, 60 for
 //! each grade the child is outside the volunteer's range). When there are more
 //! children than places, children in a priority category (poor families,
@@ -282,8 +285,61 @@ impl Place {
         match self {
             Place::SameVillage => 0,
             Place::SameTownship => 300,
-            Place::Elsewhere => 1000,
+            Place::Elsewhere => ELSEWHERE_COST,
         }
+    }
+}
+
+/// Where a village lies: WGS-84 degrees, as a map shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Coordinates {
+    /// −90 … 90 (north positive)
+    pub latitude: f64,
+    /// −180 … 180 (east positive)
+    pub longitude: f64,
+}
+
+impl Coordinates {
+    /// # Errors
+    /// Which of the two is out of range (or not a number), in Chinese.
+    pub fn parse(latitude: f64, longitude: f64) -> Result<Coordinates, (&'static str, &'static str)> {
+        if !(-90.0..=90.0).contains(&latitude) {
+            return Err(("latitude", "纬度应在 -90 到 90 之间"));
+        }
+        if !(-180.0..=180.0).contains(&longitude) {
+            return Err(("longitude", "经度应在 -180 到 180 之间"));
+        }
+        Ok(Coordinates { latitude, longitude })
+    }
+
+    /// The great-circle distance in kilometres (haversine; a zone's villages
+    /// are close enough that the earth's flattening does not matter).
+    pub fn km_to(self, other: Coordinates) -> f64 {
+        const EARTH_RADIUS_KM: f64 = 6371.0;
+        let (la1, la2) = (self.latitude.to_radians(), other.latitude.to_radians());
+        let dla = la2 - la1;
+        let dlo = (other.longitude - self.longitude).to_radians();
+        let h = (dla / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlo / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+    }
+}
+
+/// The cost of living in another township, before the distance.
+pub const ELSEWHERE_COST: i64 = 1000;
+/// Each kilometre between the villages of a volunteer and a child of
+/// different townships.
+pub const KM_COST: i64 = 10;
+/// The most the distance adds (100 km: beyond that, one far is as far as
+/// another); also what an unknown distance costs.
+pub const DISTANCE_COST_CAP: i64 = 1000;
+
+/// What the distance between two villages of different townships adds.
+pub fn distance_cost(km: Option<f64>) -> i64 {
+    match km {
+        // rounded to whole kilometres: metres must not decide between two volunteers
+        #[allow(clippy::cast_possible_truncation)]
+        Some(km) => (km.round() as i64 * KM_COST).min(DISTANCE_COST_CAP),
+        None => DISTANCE_COST_CAP,
     }
 }
 
@@ -298,11 +354,13 @@ pub const NON_PRIORITY_PENALTY: i64 = 100_000;
 pub const FORBIDDEN: i64 = 1_000_000_000_000;
 
 /// A volunteer as the pairing sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tutor {
     pub id: i64,
     pub township_id: i64,
     pub village: String,
+    /// where the village lies, when it is known
+    pub location: Option<Coordinates>,
     pub subjects: SubjectSet,
     /// the grades the volunteer can teach, inclusive
     pub grade_min: i64,
@@ -312,11 +370,13 @@ pub struct Tutor {
 }
 
 /// A child as the pairing sees it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pupil {
     pub id: i64,
     pub township_id: i64,
     pub village: String,
+    /// where the village lies, when it is known
+    pub location: Option<Coordinates>,
     pub grade: i64,
     pub subjects: SubjectSet,
     pub category: ChildCategory,
@@ -326,6 +386,8 @@ pub struct Pupil {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Fit {
     pub place: Place,
+    /// kilometres between the two villages, when both lie on the map
+    pub distance_km: Option<u32>,
     pub subjects_covered: u32,
     pub subjects_needed: u32,
     pub grade_fits: bool,
@@ -350,8 +412,12 @@ pub fn fit(t: &Tutor, p: &Pupil) -> Fit {
     } else {
         0
     };
-    let cost = place.cost() + UNCOVERED_SUBJECT_COST * i64::from(needed - covered) + GRADE_STEP_COST * grade_gap;
-    Fit { place, subjects_covered: covered, subjects_needed: needed, grade_fits: grade_gap == 0, cost }
+    let km = t.location.zip(p.location).map(|(a, b)| a.km_to(b));
+    let distance = if place == Place::Elsewhere { distance_cost(km) } else { 0 };
+    let cost = place.cost() + distance + UNCOVERED_SUBJECT_COST * i64::from(needed - covered) + GRADE_STEP_COST * grade_gap;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let distance_km = km.map(|k| k.round() as u32);
+    Fit { place, distance_km, subjects_covered: covered, subjects_needed: needed, grade_fits: grade_gap == 0, cost }
 }
 
 /// A dense cost matrix, row-major in one flat vector (the inner loop of the
@@ -595,11 +661,25 @@ mod tests {
     }
 
     fn tutor(id: i64, township: i64, village: &str, subjects: &[Subject], grades: (i64, i64), places: u32) -> Tutor {
-        Tutor { id, township_id: township, village: village.into(), subjects: SubjectSet::of(subjects), grade_min: grades.0, grade_max: grades.1, places }
+        Tutor {
+            id,
+            township_id: township,
+            village: village.into(),
+            location: None,
+            subjects: SubjectSet::of(subjects),
+            grade_min: grades.0,
+            grade_max: grades.1,
+            places,
+        }
     }
 
     fn pupil(id: i64, township: i64, village: &str, grade: i64, subjects: &[Subject], category: ChildCategory) -> Pupil {
-        Pupil { id, township_id: township, village: village.into(), grade, subjects: SubjectSet::of(subjects), category }
+        Pupil { id, township_id: township, village: village.into(), location: None, grade, subjects: SubjectSet::of(subjects), category }
+    }
+
+    /// A village on a small map: `v` steps of about 11 km north of 35.7°N, 115°E.
+    fn at(v: i64) -> Option<Coordinates> {
+        Some(Coordinates { latitude: 35.7 + 0.1 * v as f64, longitude: 115.0 })
     }
 
     proptest! {
@@ -622,14 +702,17 @@ mod tests {
         /// brute-force optimum over the same places.
         #[test]
         fn a_plan_is_optimal_and_uses_everyone_at_most_once(
-            tutors in prop::collection::vec((0i64..3, 0i64..3, 0u16..2048, 1i64..=12, 0i64..4, 1u32..=2), 0..=4),
-            pupils in prop::collection::vec((0i64..3, 0i64..3, 1i64..=12, 0u16..2048, 0usize..4), 0..=7),
+            tutors in prop::collection::vec((0i64..3, 0i64..3, 0u16..2048, 1i64..=12, 0i64..4, 1u32..=2, any::<bool>()), 0..=4),
+            pupils in prop::collection::vec((0i64..3, 0i64..3, 1i64..=12, 0u16..2048, 0usize..4, any::<bool>()), 0..=7),
         ) {
-            let tutors: Vec<Tutor> = tutors.iter().enumerate().map(|(i, &(t, v, s, g, span, n))| Tutor {
-                id: i as i64 + 1, township_id: t, village: format!("村{v}"), subjects: SubjectSet(s), grade_min: g, grade_max: (g + span).min(12), places: n,
+            // a village's place on the map follows from its township and number; some are not on the map
+            let tutors: Vec<Tutor> = tutors.iter().enumerate().map(|(i, &(t, v, s, g, span, n, mapped))| Tutor {
+                id: i as i64 + 1, township_id: t, village: format!("村{v}"), location: if mapped { at(t * 3 + v) } else { None },
+                subjects: SubjectSet(s), grade_min: g, grade_max: (g + span).min(12), places: n,
             }).collect();
-            let pupils: Vec<Pupil> = pupils.iter().enumerate().map(|(i, &(t, v, g, s, c))| Pupil {
-                id: i as i64 + 100, township_id: t, village: format!("村{v}"), grade: g, subjects: SubjectSet(s), category: ChildCategory::ALL[c],
+            let pupils: Vec<Pupil> = pupils.iter().enumerate().map(|(i, &(t, v, g, s, c, mapped))| Pupil {
+                id: i as i64 + 100, township_id: t, village: format!("村{v}"), location: if mapped { at(t * 3 + v) } else { None },
+                grade: g, subjects: SubjectSet(s), category: ChildCategory::ALL[c],
             }).collect();
             let slots: usize = tutors.iter().map(|t| t.places as usize).sum();
             prop_assume!(slots <= 8);
@@ -703,6 +786,43 @@ mod tests {
         assert_eq!(same_village.cost, UNCOVERED_SUBJECT_COST + GRADE_STEP_COST);
         assert!(same_village.cost < same_township.cost && same_township.cost < elsewhere.cost);
         assert_eq!(elsewhere.place, Place::Elsewhere, "a village of the same name in another township is elsewhere");
+    }
+
+    #[test]
+    fn between_townships_the_nearer_volunteer_is_chosen() {
+        use Subject::*;
+        // two volunteers alike in everything but how far their villages lie from the child's
+        let child = Pupil { location: at(0), ..pupil(10, 1, "仓上村", 4, &[Math], ChildCategory::LeftBehind) };
+        let far = Tutor { location: at(5), ..tutor(1, 2, "胡村", &[Math], (1, 6), 1) };
+        let near = Tutor { location: at(1), ..tutor(2, 3, "皇甫村", &[Math], (1, 6), 1) };
+        let (f, n) = (fit(&far, &child), fit(&near, &child));
+        assert_eq!((f.place, n.place), (Place::Elsewhere, Place::Elsewhere));
+        assert_eq!((f.distance_km, n.distance_km), (Some(56), Some(11)));
+        assert_eq!(n.cost, ELSEWHERE_COST + 11 * KM_COST);
+        assert!(n.cost < f.cost);
+        // listed far first, so that a first-come choice would take it
+        let plan = plan_pairings(&[far.clone(), near.clone()], std::slice::from_ref(&child), &[], &[]);
+        assert_eq!(plan.pairs.iter().map(|p| p.volunteer_id).collect::<Vec<_>>(), vec![2]);
+        // a village not on the map costs as much as the farthest: the known near one still wins
+        let unknown = Tutor { location: None, ..far.clone() };
+        assert_eq!(fit(&unknown, &child).cost, ELSEWHERE_COST + DISTANCE_COST_CAP);
+        let plan = plan_pairings(&[unknown, near], &[child.clone()], &[], &[]);
+        assert_eq!(plan.pairs[0].volunteer_id, 2);
+        // however near, another township never beats the same township
+        let next_door = Tutor { location: at(0), ..tutor(3, 2, "胡村", &[Math], (1, 6), 1) };
+        let same_township = tutor(4, 1, "小寨村", &[Math], (1, 6), 1);
+        assert!(fit(&same_township, &child).cost < fit(&next_door, &child).cost);
+        assert_eq!(distance_cost(Some(5000.0)), DISTANCE_COST_CAP);
+    }
+
+    #[test]
+    fn coordinates_out_of_range_are_refused() {
+        assert!(Coordinates::parse(35.76, 115.03).is_ok());
+        assert_eq!(Coordinates::parse(91.0, 115.0).unwrap_err().0, "latitude");
+        assert_eq!(Coordinates::parse(35.0, -181.0).unwrap_err().0, "longitude");
+        assert_eq!(Coordinates::parse(f64::NAN, 115.0).unwrap_err().0, "latitude");
+        let (a, b) = (Coordinates { latitude: 35.0, longitude: 115.0 }, Coordinates { latitude: 36.0, longitude: 115.0 });
+        assert!((a.km_to(b) - 111.2).abs() < 0.1, "{}", a.km_to(b));
     }
 
     #[test]
@@ -783,6 +903,7 @@ mod tests {
                     id: i,
                     township_id: township,
                     village: format!("村{}", township * 24 + next(24)),
+                    location: None,
                     subjects: SubjectSet((next(2047) + 1) as u16),
                     grade_min: lo,
                     grade_max: (lo + next(6)).min(12),
@@ -797,6 +918,7 @@ mod tests {
                     id: 10_000 + i,
                     township_id: township,
                     village: format!("村{}", township * 24 + next(24)),
+                    location: None,
                     grade: next(12) + 1,
                     subjects: SubjectSet(1 << next(11) | 1 << next(11)),
                     category: ChildCategory::ALL[next(4) as usize],

@@ -173,6 +173,55 @@ pub async fn active_volunteers(conn: &mut AnyConnection) -> Result<Vec<Volunteer
     sqlx::query_as(&format!("{VOLUNTEER_SELECT} WHERE v.active = 1 ORDER BY v.id")).fetch_all(conn).await
 }
 
+/// A volunteer as the pairing run takes it: its places counted against its
+/// accepted pairings only, since the run withdraws every proposal.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct RunVolunteer {
+    pub id: i64,
+    pub township_id: i64,
+    pub village: String,
+    pub subjects: String,
+    pub grade_min: i64,
+    pub grade_max: i64,
+    pub capacity: i64,
+    /// accepted pairings
+    pub accepted: i64,
+}
+
+/// Every active volunteer with a place left once the proposals are withdrawn.
+/// The same answer before and after the withdrawal, so that a run can read it
+/// outside its write and check it again inside.
+pub async fn run_volunteers(conn: &mut AnyConnection) -> Result<Vec<RunVolunteer>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT * FROM (SELECT v.id, v.township_id, v.village, v.subjects, v.grade_min, v.grade_max, v.capacity, \
+         (SELECT COUNT(*) FROM pairings p WHERE p.volunteer_id = v.id AND p.status = 'accepted') AS accepted \
+         FROM volunteers v WHERE v.active = 1) x WHERE x.accepted < x.capacity ORDER BY x.id",
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// A child as the pairing run takes it.
+#[derive(Debug, Clone, PartialEq, FromRow)]
+pub struct RunChild {
+    pub id: i64,
+    pub township_id: i64,
+    pub village: String,
+    pub grade: i64,
+    pub subjects: String,
+    pub category: String,
+}
+
+/// Every child without an accepted pairing (see `run_volunteers`).
+pub async fn run_children(conn: &mut AnyConnection) -> Result<Vec<RunChild>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.id, c.township_id, c.village, c.grade, c.subjects, c.category FROM children c \
+         WHERE NOT EXISTS (SELECT 1 FROM pairings p WHERE p.child_id = c.id AND p.status = 'accepted') ORDER BY c.id",
+    )
+    .fetch_all(conn)
+    .await
+}
+
 /// The volunteer record a user is bound to.
 pub async fn volunteer_of_user(conn: &mut AnyConnection, user_id: i64) -> Result<Option<i64>, sqlx::Error> {
     let v: Option<Option<i64>> = sqlx::query_scalar("SELECT volunteer_id FROM users WHERE id = $1").bind(user_id).fetch_optional(conn).await?;
@@ -551,6 +600,89 @@ pub async fn delete_rule(conn: &mut AnyConnection, id: i64) -> Result<(), StoreE
 
 pub async fn list_rules(conn: &mut AnyConnection) -> Result<Vec<PairingRule>, sqlx::Error> {
     sqlx::query_as(&format!("{RULE_SELECT} ORDER BY r.id")).fetch_all(conn).await
+}
+
+// ---- village locations -------------------------------------------------------
+
+/// A village where volunteers or children live, and where it lies when known.
+#[derive(Debug, Clone, PartialEq, Serialize, FromRow, ToSchema)]
+pub struct VillageLocation {
+    pub township_id: i64,
+    pub township_name: String,
+    pub village: String,
+    /// WGS-84 degrees; both or neither
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// volunteers and children registered in the village
+    pub volunteers: i64,
+    pub children: i64,
+}
+
+/// Every village named by a volunteer, a child or a location, with its
+/// coordinates if any; optionally of one township.
+pub async fn list_villages(db: &Db, township_id: Option<i64>) -> Result<Vec<VillageLocation>, sqlx::Error> {
+    let filter = if township_id.is_some() { " WHERE k.township_id = $1" } else { "" };
+    let sql = format!(
+        "SELECT k.township_id, t.name AS township_name, k.village, l.latitude, l.longitude, \
+         (SELECT COUNT(*) FROM volunteers v WHERE v.township_id = k.township_id AND v.village = k.village) AS volunteers, \
+         (SELECT COUNT(*) FROM children c WHERE c.township_id = k.township_id AND c.village = k.village) AS children \
+         FROM (SELECT township_id, village FROM volunteers UNION SELECT township_id, village FROM children \
+               UNION SELECT township_id, village FROM village_locations) k \
+         JOIN townships t ON t.id = k.township_id \
+         LEFT JOIN village_locations l ON l.township_id = k.township_id AND l.village = k.village{filter} \
+         ORDER BY t.name, k.village"
+    );
+    let query = sqlx::query_as(&sql);
+    match township_id {
+        Some(t) => query.bind(t).fetch_all(db.pool()).await,
+        None => query.fetch_all(db.pool()).await,
+    }
+}
+
+/// The coordinates of every village on the map: (township, village, latitude, longitude).
+pub async fn village_coordinates(conn: &mut AnyConnection) -> Result<Vec<(i64, String, f64, f64)>, sqlx::Error> {
+    sqlx::query_as("SELECT township_id, village, latitude, longitude FROM village_locations ORDER BY township_id, village").fetch_all(conn).await
+}
+
+/// The coordinates of one village, if it is on the map.
+pub async fn find_village_coordinates(conn: &mut AnyConnection, township_id: i64, village: &str) -> Result<Option<(f64, f64)>, sqlx::Error> {
+    sqlx::query_as("SELECT latitude, longitude FROM village_locations WHERE township_id = $1 AND village = $2")
+        .bind(township_id)
+        .bind(village)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Puts a village on the map, or moves it.
+pub async fn set_village_location(
+    conn: &mut AnyConnection,
+    township_id: i64,
+    village: &str,
+    (latitude, longitude): (f64, f64),
+    by: Option<i64>,
+    at: &str,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO village_locations (township_id, village, latitude, longitude, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (township_id, village) DO UPDATE SET latitude = excluded.latitude, longitude = excluded.longitude, \
+         updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+    )
+    .bind(township_id)
+    .bind(village)
+    .bind(latitude)
+    .bind(longitude)
+    .bind(by)
+    .bind(at)
+    .execute(conn)
+    .await
+    .map_err(StoreError::classify)?;
+    Ok(())
+}
+
+/// Takes a village off the map; false when it was not on it.
+pub async fn clear_village_location(conn: &mut AnyConnection, township_id: i64, village: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM village_locations WHERE township_id = $1 AND village = $2").bind(township_id).bind(village).execute(conn).await?;
+    Ok(done.rows_affected() == 1)
 }
 
 // ---- sessions ----------------------------------------------------------------

@@ -10,11 +10,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::List;
-use crate::app::tutoring::{self as uc, ChildInput, EndInput, PairingDetail, PairingInput, PairingQuery, PairingRun, RuleInput, SessionInput, VolunteerInput};
+use crate::app::tutoring::{
+    self as uc, ChildInput, EndInput, PairingDetail, PairingInput, PairingQuery, PairingRun, RuleInput, SessionInput, VillageLocationInput, VolunteerInput,
+};
 use crate::domain::ScopeKind;
+use crate::domain::tutoring::Coordinates;
 use crate::error::AppError;
 use crate::store::PageRequest;
-use crate::store::tutoring::{Child, ChildFilter, Pairing, PairingRule, TutoringFigures, TutoringSession, Volunteer, VolunteerFilter};
+use crate::store::tutoring::{Child, ChildFilter, Pairing, PairingRule, TutoringFigures, TutoringSession, VillageLocation, Volunteer, VolunteerFilter};
 use crate::store::users::User;
 use crate::web::AppState;
 use crate::web::error::ErrorBody;
@@ -36,6 +39,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(list_rules, create_rule))
         .routes(routes!(delete_rule))
         .routes(routes!(show_figures))
+        .routes(routes!(list_village_locations, set_village_location))
 }
 
 fn nonempty(v: &Option<String>) -> Option<String> {
@@ -292,4 +296,22 @@ pub async fn delete_rule(State(s): State<AppState>, ApiUser(actor): ApiUser, Api
     responses((status = 200, description = "the programme at a glance, in the actor's scope", body = TutoringFigures), (status = 403, body = ErrorBody)))]
 pub async fn show_figures(State(s): State<AppState>, ApiUser(actor): ApiUser) -> Result<Json<TutoringFigures>, AppError> {
     Ok(Json(uc::figures(&s.db, &actor).await?))
+}
+
+#[utoipa::path(get, path = "/api/v1/village-locations", tag = "tutoring", security(("bearer" = [])),
+    responses((status = 200, description = "the villages where volunteers and children live, with their coordinates (a township: its own)", body = List<VillageLocation>),
+        (status = 403, body = ErrorBody)))]
+pub async fn list_village_locations(State(s): State<AppState>, ApiUser(actor): ApiUser) -> Result<Json<List<VillageLocation>>, AppError> {
+    Ok(Json(uc::list_villages(&s.db, &actor).await?.into()))
+}
+
+#[utoipa::path(put, path = "/api/v1/village-locations", tag = "tutoring", request_body = VillageLocationInput, security(("bearer" = [])),
+    responses((status = 200, description = "the village's coordinates now; null when taken off the map (neither coordinate sent)", body = Option<Coordinates>),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_village_location(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(input): ApiJson<VillageLocationInput>,
+) -> Result<Json<Option<Coordinates>>, AppError> {
+    Ok(Json(uc::set_village_location(&s.work(), &actor, &input).await?))
 }
