@@ -229,14 +229,175 @@ async fn duplicates_are_detected_and_merged_into_the_original(app: TestApp) {
     let other = file(&app, &hengfeng, json!({"category": "labour", "title": "申请稳岗补贴"})).await;
     assert_eq!(other["possible_duplicates"], json!([]));
     let dup = second["order"]["id"].as_i64().unwrap();
+    // the leader's page of the original offers the duplicate, recomputed
+    let (_, detail) = app.get(&format!("/api/v1/work-orders/{original}"), &leader).await;
+    assert_eq!(detail["possible_duplicates"], json!([dup]));
+    let (_, own) = app.get(&format!("/api/v1/work-orders/{original}"), &hengfeng).await;
+    assert_eq!(own["possible_duplicates"], json!([]), "only those who may merge are offered it");
     let (s, o) = act(&app, &leader, dup, json!({"action": "merge", "version": 1, "target_id": original})).await;
     assert_eq!(s, StatusCode::OK, "{o}");
-    assert_eq!(o["state"], "closed");
+    assert_eq!(o["state"], "submitted", "a merged order reports its original's state");
     assert_eq!(o["merged_into"], original);
     let (_, detail) = app.get(&format!("/api/v1/work-orders/{original}"), &leader).await;
     assert_eq!(detail["merged"], json!([dup]));
+    assert_eq!(detail["possible_duplicates"], json!([]));
     let (s, _) = act(&app, &leader, original, json!({"action": "merge", "version": 1, "target_id": dup})).await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "cannot merge into a closed order");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "cannot merge into a merged order");
+}
+
+/// Assigns, signs for and resolves an order; answers its version.
+async fn resolve(app: &TestApp, id: i64) -> i64 {
+    let leader = app.token("leader").await;
+    let dept = app.token("department").await;
+    let dept_id = own_department(app).await;
+    let (s, o) = act(app, &leader, id, json!({"action": "assign", "version": 1, "department_id": dept_id})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    act(app, &dept, id, json!({"action": "sign_for", "version": 2})).await;
+    let (s, o) = act(app, &dept, id, json!({"action": "resolve", "version": 3, "resolution": "已办结"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    o["version"].as_i64().unwrap()
+}
+
+async fn staff_close_an_order_only_through_a_recorded_return_visit(app: TestApp) {
+    let hengfeng = app.token("hengfeng").await;
+    let leader = app.token("leader").await;
+    let id = file(&app, &hengfeng, json!({"category": "materials", "title": "包装材料供应商未复工"})).await["order"]["id"].as_i64().unwrap();
+    let version = resolve(&app, id).await;
+    let path = format!("/api/v1/work-orders/{id}");
+    let before = app.get(&path, &leader).await.1;
+    let visits = app.count("work_order_return_visits").await;
+
+    // 恒丰电子 has an account: the leader may not close its order with a bare verdict
+    let (s, body) = act(&app, &leader, id, json!({"action": "rate", "version": version, "rating": "satisfied"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "note");
+    assert!(body["error"]["message"].as_str().unwrap().contains("回访"), "{body}");
+    let (s, body) = act(&app, &leader, id, json!({"action": "rate", "version": version, "rating": "satisfied", "note": "满意", "channel": "email"})).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["field"], "channel");
+    assert_eq!(app.get(&path, &leader).await.1, before, "refusals changed nothing");
+    assert_eq!(app.count("work_order_return_visits").await, visits);
+
+    // a return visit on site, with whom was reached and what they said
+    let (s, o) = act(
+        &app,
+        &leader,
+        id,
+        json!({"action": "rate", "version": version, "rating": "basically_satisfied", "channel": "onsite", "contact": "李经理", "note": "供应商已复工，价格偏高"}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "closed");
+    let (_, detail) = app.get(&path, &hengfeng).await;
+    let visit = &detail["return_visits"][0];
+    assert_eq!((visit["channel"].as_str(), visit["contact"].as_str(), visit["rating"].as_str()), (Some("onsite"), Some("李经理"), Some("basically_satisfied")));
+    assert_eq!(visit["note"], "供应商已复工，价格偏高");
+    assert!(visit["caller_name"].is_string() && visit["at"].is_string());
+    let last = detail["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["action"], "rate");
+    assert!(last["note"].as_str().unwrap().contains("上门回访（受访人：李经理）"), "{last}");
+
+    // the enterprise's own rating online is its own return visit
+    let other = file(&app, &hengfeng, json!({"category": "finance", "title": "申请出口信保保费补贴"})).await["order"]["id"].as_i64().unwrap();
+    let version = resolve(&app, other).await;
+    let (s, o) = act(&app, &hengfeng, other, json!({"action": "rate", "version": version, "rating": "satisfied"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    let (_, detail) = app.get(&format!("/api/v1/work-orders/{other}"), &hengfeng).await;
+    assert_eq!(detail["return_visits"].as_array().unwrap().len(), 1);
+    assert_eq!(detail["return_visits"][0]["channel"], "online");
+
+    // a hotline order without an account behind it: the staff member's verdict is the return visit
+    let hotline = file(&app, &leader, json!({"category": "sanitation", "title": "园区道路积水", "address": "纬二路"})).await["order"]["id"].as_i64().unwrap();
+    let version = resolve(&app, hotline).await;
+    let (s, o) = act(&app, &leader, hotline, json!({"action": "rate", "version": version, "rating": "satisfied"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    let (_, detail) = app.get(&format!("/api/v1/work-orders/{hotline}"), &leader).await;
+    assert_eq!(detail["return_visits"][0]["channel"], "phone");
+}
+
+/// The notices a user has about an order, by kind.
+async fn notices(app: &TestApp, token: &str, order: i64) -> Vec<String> {
+    let (_, list) = app.get("/api/v1/notifications?per_page=100", token).await;
+    let mut kinds: Vec<String> =
+        list["items"].as_array().unwrap().iter().filter(|n| n["order_id"] == order).map(|n| n["kind"].as_str().unwrap().to_string()).collect();
+    kinds.reverse();
+    kinds
+}
+
+async fn a_merged_duplicate_follows_its_original_and_its_requesters_hear_everything(app: TestApp) {
+    let hengfeng = app.token("hengfeng").await;
+    let xuehui = app.token("xuehui").await;
+    let officer = app.token("officer").await;
+    let leader = app.token("leader").await;
+    let dept = app.token("department").await;
+    let dept_id = own_department(&app).await;
+    let original = file(&app, &hengfeng, json!({"category": "labour", "title": "复工后一线操作工短缺"})).await["order"]["id"].as_i64().unwrap();
+    // the officer raises the same demand after a visit: its requester is the officer
+    let dup = file(&app, &officer, json!({"category": "labour", "title": "复工后一线操作工短缺严重", "enterprise_id": app.enterprise_id("恒丰电子").await}))
+        .await["order"]["id"]
+        .as_i64()
+        .unwrap();
+
+    // another enterprise's order cannot be merged into it
+    let foreign = file(&app, &xuehui, json!({"category": "labour", "title": "复工后一线操作工短缺"})).await["order"]["id"].as_i64().unwrap();
+    let before = app.get(&format!("/api/v1/work-orders/{foreign}"), &leader).await.1;
+    let (s, body) = act(&app, &leader, foreign, json!({"action": "merge", "version": 1, "target_id": original})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "merge_enterprise_mismatch");
+    assert!(body["error"]["message"].as_str().unwrap().contains("不同企业"), "{body}");
+    assert_eq!(app.get(&format!("/api/v1/work-orders/{foreign}"), &leader).await.1, before, "nothing changed");
+    // a hotline call without an enterprise may join it
+    let call = file(&app, &leader, json!({"category": "labour", "title": "来电反映园区企业缺工"})).await["order"]["id"].as_i64().unwrap();
+    let (s, o) = act(&app, &leader, call, json!({"action": "merge", "version": 1, "target_id": original})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+
+    let (s, o) = act(&app, &leader, dup, json!({"action": "merge", "version": 1, "target_id": original})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "submitted");
+    assert_eq!(notices(&app, &officer, dup).await, ["merged"]);
+    let dup_path = format!("/api/v1/work-orders/{dup}");
+    let state_of = |v: &Value| v["order"]["state"].as_str().unwrap().to_string();
+
+    let (s, o) = act(&app, &leader, original, json!({"action": "assign", "version": 1, "department_id": dept_id})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    let d = app.get(&dup_path, &officer).await.1;
+    assert_eq!(state_of(&d), "assigned");
+    assert_eq!(d["order"]["department_id"], dept_id);
+    // the department works the original, not the duplicate
+    let (s, body) = act(&app, &dept, dup, json!({"action": "sign_for", "version": d["order"]["version"]})).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["error"]["code"], "merged");
+    assert!(body["error"]["message"].as_str().unwrap().contains(&format!("#{original}")));
+
+    // Open311 shows the duplicate open while the problem is open
+    let open311 = |id: i64, key: String| {
+        let app = &app;
+        async move {
+            let res = app.client.get(app.url(&format!("/open311/v2/requests/{id}.json"))).query(&[("api_key", key)]).send().await.unwrap();
+            res.json::<Value>().await.unwrap()[0]["status"].as_str().unwrap().to_string()
+        }
+    };
+    assert_eq!(open311(dup, hengfeng.clone()).await, "open");
+
+    let (_, o) = act(&app, &leader, original, json!({"action": "supervise", "version": 2, "note": "请尽快组织招聘"})).await;
+    let (_, o) = act(&app, &dept, original, json!({"action": "sign_for", "version": o["version"]})).await;
+    let (_, o) = act(&app, &dept, original, json!({"action": "resolve", "version": o["version"], "resolution": "专场招聘会已举办"})).await;
+    assert_eq!(state_of(&app.get(&dup_path, &officer).await.1), "resolved");
+    let (s, o) = act(&app, &hengfeng, original, json!({"action": "rate", "version": o["version"], "rating": "unsatisfied", "note": "人还没招到"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(o["state"], "assigned");
+    assert!(o["signed_at"].is_null() && o["signed_in_time"].is_null(), "the reopened order is signed for again, and timed again: {o}");
+    assert_eq!(state_of(&app.get(&dup_path, &officer).await.1), "assigned");
+    assert_eq!(notices(&app, &officer, dup).await, ["merged", "assigned", "escalated", "resolved", "reopened"]);
+    assert_eq!(notices(&app, &leader, call).await, ["merged", "assigned", "escalated", "resolved", "reopened"], "the hotline call's filer too");
+
+    // closed when the original is closed
+    let (_, o) = act(&app, &dept, original, json!({"action": "sign_for", "version": o["version"]})).await;
+    let (_, o) = act(&app, &dept, original, json!({"action": "resolve", "version": o["version"], "resolution": "32名操作工已上岗"})).await;
+    let (s, o) = act(&app, &hengfeng, original, json!({"action": "rate", "version": o["version"], "rating": "satisfied"})).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    assert_eq!(state_of(&app.get(&dup_path, &officer).await.1), "closed");
+    assert_eq!(open311(dup, hengfeng.clone()).await, "closed");
 }
 
 /// A work context at a moment of the demo's March 2020.
@@ -332,6 +493,176 @@ async fn overdue_orders_are_escalated_and_supervised(app: TestApp) {
         .await
         .unwrap_err();
     assert!(err.to_string().contains("2031"), "{err}");
+}
+
+/// How many limits an order's notices of `kind` were about (each limit is told once).
+async fn limits_told(app: &TestApp, order: i64, kind: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(DISTINCT due_key) FROM notifications WHERE order_id = $1 AND kind = $2")
+        .bind(order)
+        .bind(kind)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap()
+}
+
+/// A user of 规划建设局, to act for a second department.
+async fn planning_user(app: &TestApp) -> Actor {
+    let b = department_id(app, "规划建设局").await;
+    let admin = actor(app, "admin").await;
+    let user = zonedesk::app::users::create_user(
+        &app.db,
+        &admin,
+        &zonedesk::app::users::UserInput {
+            username: "guihua".into(),
+            password: "demo1234".into(),
+            role: "department".into(),
+            scope_id: Some(b),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    auth::actor_of(&user)
+}
+
+async fn a_new_limit_clears_the_escalation_and_a_second_overdue_period_escalates_again(app: TestApp) {
+    use time::macros::datetime;
+    use zonedesk::app::supervision::sweep;
+    let xuehui = actor(&app, "xuehui").await;
+    let leader = actor(&app, "leader").await;
+    let department = actor(&app, "department").await;
+    let planning = planning_user(&app).await;
+    let (a, b) = (own_department(&app).await, department_id(&app, "规划建设局").await);
+    let monday = at(&app.db, datetime!(2020-03-02 09:00 +8));
+    let new = workorder::OrderInput { category: "logistics".into(), title: "冷链车辆通行证办理".into(), ..Default::default() };
+    let id = workorder::file_order(&monday, &xuehui, &new).await.unwrap().order.id;
+    workorder::act(&monday, &leader, id, &workorder::TransitionInput { department_id: Some(a), ..step("assign", 1) }).await.unwrap();
+    let read = || async { workorder::get_order(&app.db, &leader, id).await.unwrap().order };
+
+    // not signed for by Tuesday: escalated on Wednesday
+    let wednesday = at(&app.db, datetime!(2020-03-04 10:00 +8));
+    sweep(&wednesday).await.unwrap();
+    let o = read().await;
+    assert_eq!(o.escalation.as_deref(), Some("sign"));
+    assert_eq!(limits_told(&app, id, "escalated").await, 1);
+
+    // the department passes it on itself: a new holder, a new period
+    let moved = workorder::act(
+        &wednesday,
+        &department,
+        id,
+        &workorder::TransitionInput { department_id: Some(b), note: "属规划建设局职责".into(), ..step("transfer", o.version) },
+    )
+    .await
+    .unwrap();
+    assert_eq!(moved.department_id, Some(b));
+    assert_eq!((moved.escalated_at.as_deref(), moved.escalation.as_deref(), moved.signed_at.as_deref()), (None, None, None));
+    assert_eq!(moved.sign_deadline.as_deref(), Some("2020-03-05"));
+    assert_eq!(moved.resolve_deadline.as_deref(), Some("2020-03-09"));
+    assert!(workorder::act(&wednesday, &department, id, &step("sign_for", moved.version)).await.is_err(), "no longer the first department's");
+    let signed = workorder::act(&at(&app.db, datetime!(2020-03-05 09:00 +8)), &planning, id, &step("sign_for", moved.version)).await.unwrap();
+    assert_eq!(signed.signed_in_time, Some(1), "the new department's sign-for is timed against its own limit");
+
+    // the resolve limit passes: escalated a second time, and told again
+    let tuesday = at(&app.db, datetime!(2020-03-10 10:00 +8));
+    sweep(&tuesday).await.unwrap();
+    let o = read().await;
+    assert_eq!(o.escalation.as_deref(), Some("resolve"));
+    assert_eq!(limits_told(&app, id, "escalated").await, 2);
+
+    // a supervisor's new deadline ends that escalation
+    let supervised = workorder::act(
+        &tuesday,
+        &leader,
+        id,
+        &workorder::TransitionInput { note: "限期办结".into(), deadline: Some("2020-03-20".into()), ..step("supervise", o.version) },
+    )
+    .await
+    .unwrap();
+    assert_eq!((supervised.escalated_at.as_deref(), supervised.resolve_deadline.as_deref()), (None, Some("2020-03-20")));
+
+    // an extension refused: the limit stays, the request is gone, the department is told
+    let asked = workorder::act(
+        &tuesday,
+        &planning,
+        id,
+        &workorder::TransitionInput { days: Some(5), note: "需协调交警部门".into(), ..step("request_extension", supervised.version) },
+    )
+    .await
+    .unwrap();
+    let refused = workorder::act(
+        &tuesday,
+        &leader,
+        id,
+        &workorder::TransitionInput { approve: Some(false), note: "时限已调整，不再延期".into(), ..step("decide_extension", asked.version) },
+    )
+    .await
+    .unwrap();
+    assert_eq!((refused.extension_days, refused.extension_reason.as_deref()), (None, None));
+    assert_eq!(refused.resolve_deadline.as_deref(), Some("2020-03-20"));
+    assert_eq!(refused.state, "in_progress");
+    let detail = workorder::get_order(&app.db, &leader, id).await.unwrap();
+    assert!(detail.timeline.last().unwrap().note.starts_with("不同意延期"), "{:?}", detail.timeline.last());
+    let told = zonedesk::app::notifications::list_notifications(&app.db, &planning, false, &zonedesk::store::PageRequest { page: None, per_page: Some(200) })
+        .await
+        .unwrap();
+    assert!(told.items.iter().any(|n| n.order_id == Some(id) && n.kind == "extension_decided" && n.text.contains("未同意")));
+
+    // passing the supervisor's deadline escalates a third time
+    sweep(&at(&app.db, datetime!(2020-03-23 10:00 +8))).await.unwrap();
+    assert_eq!(read().await.escalation.as_deref(), Some("resolve"));
+    assert_eq!(limits_told(&app, id, "escalated").await, 3);
+}
+
+async fn nearing_limits_are_told_the_working_day_before_and_once_per_limit(app: TestApp) {
+    use time::macros::datetime;
+    use zonedesk::app::supervision::sweep;
+    let xuehui = actor(&app, "xuehui").await;
+    let leader = actor(&app, "leader").await;
+    let department = actor(&app, "department").await;
+    let a = own_department(&app).await;
+    let friday = at(&app.db, datetime!(2020-03-06 09:00 +8));
+    let new = workorder::OrderInput { category: "logistics".into(), title: "原料进口清关缓慢".into(), ..Default::default() };
+    let id = workorder::file_order(&friday, &xuehui, &new).await.unwrap().order.id;
+    let o = workorder::act(&friday, &leader, id, &workorder::TransitionInput { department_id: Some(a), ..step("assign", 1) }).await.unwrap();
+    assert_eq!((o.sign_deadline.as_deref(), o.resolve_deadline.as_deref()), (Some("2020-03-09"), Some("2020-03-11")));
+
+    // Friday is the working day before Monday's sign-for limit
+    sweep(&friday).await.unwrap();
+    assert_eq!(limits_told(&app, id, "nearing_sign").await, 1);
+    assert_eq!(limits_told(&app, id, "nearing_resolve").await, 0, "Wednesday's limit is not near yet");
+    sweep(&friday).await.unwrap();
+    sweep(&at(&app.db, datetime!(2020-03-07 10:00 +8))).await.unwrap();
+    let count: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE order_id = $1 AND kind = 'nearing_sign'").bind(id).fetch_one(app.db.pool()).await.unwrap();
+    let users = zonedesk::store::workorder::department_users(&mut app.db.pool().acquire().await.unwrap(), a).await.unwrap().len() as i64;
+    assert_eq!(count, users, "each of the department's users is told once");
+
+    let monday = at(&app.db, datetime!(2020-03-09 09:00 +8));
+    let signed = workorder::act(&monday, &department, id, &step("sign_for", o.version)).await.unwrap();
+    sweep(&monday).await.unwrap();
+    assert_eq!(limits_told(&app, id, "nearing_resolve").await, 0);
+    let tuesday = at(&app.db, datetime!(2020-03-10 09:00 +8));
+    sweep(&tuesday).await.unwrap();
+    assert_eq!(limits_told(&app, id, "nearing_resolve").await, 1, "told on Tuesday of Wednesday's limit");
+
+    // an extension moves the limit: the new one is told too
+    let asked = workorder::act(
+        &tuesday,
+        &department,
+        id,
+        &workorder::TransitionInput { days: Some(2), note: "等待海关查验".into(), ..step("request_extension", signed.version) },
+    )
+    .await
+    .unwrap();
+    let granted =
+        workorder::act(&tuesday, &leader, id, &workorder::TransitionInput { approve: Some(true), ..step("decide_extension", asked.version) }).await.unwrap();
+    assert_eq!(granted.resolve_deadline.as_deref(), Some("2020-03-13"));
+    sweep(&at(&app.db, datetime!(2020-03-11 09:00 +8))).await.unwrap();
+    assert_eq!(limits_told(&app, id, "nearing_resolve").await, 1, "Friday's limit is not near on Wednesday");
+    sweep(&at(&app.db, datetime!(2020-03-12 09:00 +8))).await.unwrap();
+    sweep(&at(&app.db, datetime!(2020-03-13 09:00 +8))).await.unwrap();
+    assert_eq!(limits_told(&app, id, "nearing_resolve").await, 2);
 }
 
 /// The fixture lives in November 2020 (2 November is a Monday, no holidays), a
@@ -510,6 +841,10 @@ on_both_databases!(
     orders_are_seen_and_acted_on_only_by_those_they_concern,
     bad_order_input_is_refused_field_by_field,
     duplicates_are_detected_and_merged_into_the_original,
+    staff_close_an_order_only_through_a_recorded_return_visit,
+    a_merged_duplicate_follows_its_original_and_its_requesters_hear_everything,
+    a_new_limit_clears_the_escalation_and_a_second_overdue_period_escalates_again,
+    nearing_limits_are_told_the_working_day_before_and_once_per_limit,
     overdue_orders_are_escalated_and_supervised,
     the_three_rates_match_a_hand_count,
     an_officers_visit_files_its_demands,

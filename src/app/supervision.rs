@@ -1,5 +1,10 @@
 //! 督办: the sweep that escalates orders past a limit and reminds departments of
-//! limits that fall today, and the leader's supervision list.
+//! limits that fall on the next working day (or today), and the leader's
+//! supervision list.
+//!
+//! Each limit is its own period: a new deadline (supervision, an extension), a
+//! transfer or a reopening clears the escalation, and the new limit gets its
+//! own reminder and, once passed, its own escalation.
 
 use super::Actor;
 use super::clock::WorkContext;
@@ -17,8 +22,10 @@ pub struct SweepReport {
 }
 
 /// Escalates every open order past a limit as of the context's day, and
-/// reminds the departments whose limits fall today. Safe to run often: an
-/// order is escalated once and each reminder is sent once.
+/// reminds the departments whose limits fall today or on the next working
+/// day. Safe to run often: an order is escalated once per limit and each
+/// reminder is sent once per limit (`reminded` counts the orders whose
+/// department was told this time).
 ///
 /// # Errors
 /// A database failure.
@@ -38,13 +45,19 @@ pub async fn sweep(cx: &WorkContext) -> Result<SweepReport, AppError> {
     report.escalated += super::policy::escalate_overdue_payments(cx).await?;
     let mut tx = cx.db.begin_write().await?;
     let at = cx.now_text();
-    for (id, limit) in repo::due_on(&mut tx, &today).await? {
+    // the working day before a limit, and the limit's own day: a limit on
+    // Monday is told on Friday (and again on the day if the sweep missed Friday)
+    let horizon = cx.calendar.add_working_days(cx.today(), 1).map(super::clock::date_text).unwrap_or_else(|_| today.clone());
+    for (id, limit, day) in repo::due_between(&mut tx, &today, &horizon).await? {
         let Some(o) = repo::find_order(&mut tx, id).await? else { continue };
         let Some(department) = o.department_id else { continue };
         let (kind, what) = if limit == "sign" { ("nearing_sign", "签收") } else { ("nearing_resolve", "办结") };
+        let when = if day == today { "今日".to_string() } else { day.clone() };
         let users = repo::department_users(&mut tx, department).await?;
-        repo::notify(&mut tx, &users, id, kind, &format!("今日为{what}时限：{}", o.title), &at).await?;
-        report.reminded += 1;
+        let text = format!("{when}为{what}时限（{day}）：{}", o.title);
+        if repo::notify_once(&mut tx, &users, id, kind, &format!("{limit}:{day}"), &text, &at).await? > 0 {
+            report.reminded += 1;
+        }
     }
     tx.commit().await?;
     Ok(report)
@@ -94,7 +107,9 @@ async fn escalate_one(cx: &WorkContext, system: &Actor, id: i64, today: &str) ->
     if let Some(d) = o.department_id {
         users.extend(repo::department_users(&mut tx, d).await?);
     }
-    repo::notify(&mut tx, &users, id, "escalated", &format!("工单超期督办：{}", o.title), &at).await?;
+    let deadline = if reason == "sign" { o.sign_deadline.clone() } else { o.resolve_deadline.clone() }.unwrap_or_default();
+    repo::notify_once(&mut tx, &users, id, "escalated", &format!("{reason}:{deadline}"), &format!("工单超期督办：{}", o.title), &at).await?;
+    super::workorder::tell_followers(&mut tx, &o, "escalated", &format!("工单超期，已列入督办：{}", o.title), &at).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -12,7 +12,7 @@ use crate::domain::workorder::{self as rules, Action, OrderState, Priority, Rati
 use crate::domain::{FieldError, Role};
 use crate::error::AppError;
 use crate::store::registry as reg;
-use crate::store::workorder::{self as repo, NewEvent, NewOrder, OrderEvent, OrderFilter, WorkOrder};
+use crate::store::workorder::{self as repo, NewEvent, NewOrder, NewReturnVisit, OrderEvent, OrderFilter, ReturnVisit, WorkOrder};
 use crate::store::{Db, Page, PageRequest, StoreError, audit};
 
 /// How far back a new order looks for duplicates of itself.
@@ -285,6 +285,12 @@ pub struct OrderDetail {
     pub timeline: Vec<OrderEvent>,
     /// orders merged into this one
     pub merged: Vec<i64>,
+    /// 回访: the verdicts taken on its resolutions, oldest first
+    pub return_visits: Vec<ReturnVisit>,
+    /// open orders that may repeat this one (same enterprise and category,
+    /// similar title, filed within days of it), shown to those who may merge
+    /// them; empty for everyone else
+    pub possible_duplicates: Vec<i64>,
 }
 
 /// Whether the actor may see this order.
@@ -315,7 +321,28 @@ pub async fn get_order(db: &Db, actor: &Actor, id: i64) -> Result<OrderDetail, A
     }
     let timeline = repo::list_events(&mut conn, id).await?;
     let merged = repo::merged_followers(&mut conn, id).await?;
-    Ok(OrderDetail { order, timeline, merged })
+    let return_visits = repo::list_return_visits(&mut conn, id).await?;
+    let may_merge = order.merged_into.is_none()
+        && OrderState::parse(&order.state).is_some_and(|s| rules::transition(s, Action::Merge, None).is_ok())
+        && may_take(&mut conn, actor, &order, Action::Merge).await.is_ok();
+    let possible_duplicates = if may_merge { duplicates_around(&mut conn, &order).await? } else { Vec::new() };
+    Ok(OrderDetail { order, timeline, merged, return_visits, possible_duplicates })
+}
+
+/// The open orders `o` may duplicate or be duplicated by, with the detection
+/// used at filing: same enterprise and category, similar title, filed within
+/// `DUPLICATE_WINDOW_DAYS` of it (before or after), not merged themselves.
+async fn duplicates_around(conn: &mut AnyConnection, o: &WorkOrder) -> Result<Vec<i64>, AppError> {
+    let Some(enterprise) = o.enterprise_id else { return Ok(Vec::new()) };
+    let Ok(filed) = time::OffsetDateTime::parse(&o.created_at, &time::format_description::well_known::Rfc3339) else { return Ok(Vec::new()) };
+    let since = crate::store::timestamp(filed - time::Duration::days(DUPLICATE_WINDOW_DAYS));
+    let until = crate::store::timestamp(filed + time::Duration::days(DUPLICATE_WINDOW_DAYS));
+    let nearby = repo::open_orders_filed_between(conn, enterprise, o.category_id, &since, &until).await?;
+    Ok(nearby
+        .into_iter()
+        .filter(|(other, title)| *other != o.id && rules::similarity(title, &o.title) >= rules::DUPLICATE_THRESHOLD)
+        .map(|(other, _)| other)
+        .collect())
 }
 
 /// Narrows a list filter to the actor's rows.
@@ -361,6 +388,11 @@ pub struct TransitionInput {
     pub resolution: String,
     /// rate: satisfied, basically_satisfied, unsatisfied
     pub rating: Option<String>,
+    /// rate by staff (a return visit 回访): phone (the default) or onsite
+    pub channel: Option<String>,
+    /// rate by staff: the person reached (defaults to the enterprise's contact)
+    #[serde(default)]
+    pub contact: String,
     /// request_extension: working days asked for
     pub days: Option<i64>,
     /// decide_extension: grant (true) or refuse (false)
@@ -392,6 +424,11 @@ pub async fn act_in(tx: &mut AnyConnection, cx: &WorkContext, actor: &Actor, id:
     if !may_read(tx, actor, &before).await? {
         return Err(AppError::Forbidden("无权处理该工单"));
     }
+    if let Some(original) = before.merged_into {
+        return Err(AppError::Conflict {
+            code: "merged", message: format!("该工单已合并到工单#{original}，随原工单办理，请在原工单上操作"), field: None
+        });
+    }
     may_take(tx, actor, &before, action).await?;
     let state = OrderState::parse(&before.state).ok_or_else(|| AppError::Internal(format!("order {id} has state {}", before.state)))?;
     let rating = match action {
@@ -409,6 +446,8 @@ pub async fn act_in(tx: &mut AnyConnection, cx: &WorkContext, actor: &Actor, id:
     let mut after = before.clone();
     after.state = next.code().to_string();
     let effect = apply(cx, tx, actor, &mut after, action, rating, input).await?;
+    // a merged duplicate takes its original's state, not the machine's `closed`
+    let next = OrderState::parse(&after.state).unwrap_or(next);
     let at = cx.now_text();
     repo::save_order(tx, &after, &at).await.map_err(|e| AppError::from_store(e, &[], ""))?;
     repo::insert_event(tx, &event(actor, id, &at, action.code(), Some(state), next, after.department_id, &effect.note)).await?;
@@ -416,6 +455,12 @@ pub async fn act_in(tx: &mut AnyConnection, cx: &WorkContext, actor: &Actor, id:
         repo::notify(tx, users, id, kind, text, &at).await?;
     }
     let saved = repo::find_order(tx, id).await?.ok_or(AppError::NotFound("工单"))?;
+    if action != Action::Merge {
+        repo::follow_original(tx, &saved, &at).await?;
+        if let Some((kind, text)) = &effect.to_followers {
+            tell_followers(tx, &saved, kind, text, &at).await?;
+        }
+    }
     let mut entry = actor.audit(action.code(), "work_order", Some(id));
     entry.before = snapshot(&before);
     entry.after = snapshot(&saved);
@@ -458,6 +503,24 @@ async fn may_take(conn: &mut AnyConnection, actor: &Actor, o: &WorkOrder, action
 struct Effect {
     note: String,
     notices: Vec<(Vec<i64>, &'static str, String)>,
+    /// what the requesters of the orders merged into this one are told (they
+    /// follow it: assigned, resolved, reopened, escalated)
+    to_followers: Option<(&'static str, String)>,
+}
+
+/// Tells the requesters of every order merged into `original` what happened
+/// to it; each notice points at their own order, which they may read.
+///
+/// # Errors
+/// Only a database failure.
+pub(crate) async fn tell_followers(conn: &mut AnyConnection, original: &WorkOrder, kind: &str, text: &str, at: &str) -> Result<(), AppError> {
+    for follower in repo::merged_followers(conn, original.id).await? {
+        let Some(f) = repo::find_order(conn, follower).await? else { continue };
+        let users = requesters(conn, &f).await?;
+        let text = format!("{text}（您的工单#{}已并入工单#{}）", f.id, original.id);
+        repo::notify(conn, &users, f.id, kind, &text, at).await?;
+    }
+    Ok(())
 }
 
 async fn apply(
@@ -471,6 +534,7 @@ async fn apply(
 ) -> Result<Effect, AppError> {
     let now = cx.now_text();
     let mut notices = Vec::new();
+    let mut to_followers = None;
     let note = match action {
         Action::Assign | Action::Transfer => {
             let department = input.department_id.ok_or_else(|| AppError::field("department_id", "请选择承办部门"))?;
@@ -482,6 +546,7 @@ async fn apply(
             let text = format!("新交办工单：{}（{}前签收）", o.title, o.sign_deadline.clone().unwrap_or_default());
             notices.push((repo::department_users(conn, department).await?, "assigned", text));
             let verb = if action == Action::Assign { "交办至" } else { "转派至" };
+            to_followers = Some(("assigned", format!("工单已{verb}{}：{}", d.name, o.title)));
             join_note(&format!("{verb}{}", d.name), &input.note)
         }
         Action::Return => {
@@ -490,6 +555,9 @@ async fn apply(
             o.assigned_at = None;
             o.sign_deadline = None;
             o.resolve_deadline = None;
+            // no department, no limits: nothing left to be overdue
+            o.escalated_at = None;
+            o.escalation = None;
             notices.push((repo::leader_users(conn).await?, "returned", format!("工单被退回：{}（{}）", o.title, reason)));
             reason
         }
@@ -507,22 +575,39 @@ async fn apply(
             o.resolution = Some(resolution.clone());
             let text = format!("工单已办结，请评价：{}", o.title);
             notices.push((requesters(conn, o).await?, "resolved", text));
+            to_followers = Some(("resolved", format!("工单已办结：{}", o.title)));
             resolution
         }
         Action::Rate => {
             let rating = rating.ok_or_else(|| AppError::field("rating", "请选择评价"))?;
             let comment = optional_text("note", "评价意见", &input.note, 500)?;
+            let visit = return_visit(conn, actor, o, input, &comment).await?;
+            repo::insert_return_visit(
+                conn,
+                &NewReturnVisit {
+                    order_id: o.id,
+                    at: &now,
+                    caller_id: (actor.user_id > 0).then_some(actor.user_id),
+                    caller_name: &actor.display_name,
+                    channel: visit.channel,
+                    contact: &visit.contact,
+                    rating: rating.code(),
+                    note: &comment,
+                },
+            )
+            .await?;
             o.rating = Some(rating.code().to_string());
             o.rated_at = Some(now.clone());
             o.rating_comment = Some(comment.clone()).filter(|c| !c.is_empty());
-            let channel = if actor.role == Role::Enterprise { "网上评价" } else { "电话回访" };
             if rating == Rating::Unsatisfied {
                 let department = o.department_id.ok_or_else(|| AppError::Internal("resolved order without department".into()))?;
                 hand_to(cx, conn, o, department).await?;
                 let text = format!("企业不满意，工单重新办理：{}", o.title);
                 notices.push((repo::department_users(conn, department).await?, "reopened", text));
+                to_followers = Some(("reopened", format!("回访不满意，工单重新办理：{}", o.title)));
             }
-            join_note(&format!("{channel}：{}", rating.label()), &comment)
+            let reached = if visit.contact.is_empty() { String::new() } else { format!("（受访人：{}）", visit.contact) };
+            join_note(&format!("{}{reached}：{}", visit.label, rating.label()), &comment)
         }
         Action::Supervise => {
             let note = required_text("note", "督办意见", &input.note, 1000)?;
@@ -532,14 +617,18 @@ async fn apply(
                     return Err(AppError::field("deadline", "新的办结时限不能早于今天"));
                 }
                 o.resolve_deadline = Some(date_text(day));
-            }
-            if o.escalated_at.is_none() {
+                // a new limit is a new period: the escalation of the old one
+                // is over, and passing the new one escalates again
+                o.escalated_at = None;
+                o.escalation = None;
+            } else if o.escalated_at.is_none() {
                 o.escalated_at = Some(now.clone());
                 o.escalation = Some("leader".into());
             }
             if let Some(dep) = o.department_id {
                 notices.push((repo::department_users(conn, dep).await?, "supervised", format!("领导督办：{}（{}）", o.title, note)));
             }
+            to_followers = Some(("escalated", format!("领导督办：{}", o.title)));
             join_note(&note, &o.resolve_deadline.as_ref().map(|d| format!("办结时限：{d}")).unwrap_or_default())
         }
         Action::RequestExtension => {
@@ -561,6 +650,9 @@ async fn apply(
                 let from = o.resolve_deadline.as_deref().and_then(|d| parse_date(d).ok()).unwrap_or(cx.today());
                 let day = cx.calendar.add_working_days(from, days as u32).map_err(calendar_error)?;
                 o.resolve_deadline = Some(date_text(day));
+                // the extended limit is a new period (see `Supervise`)
+                o.escalated_at = None;
+                o.escalation = None;
             }
             o.extension_days = None;
             o.extension_reason = None;
@@ -581,29 +673,57 @@ async fn apply(
             if target.id == o.id || target.merged_into.is_some() || target.state == "closed" {
                 return Err(AppError::field("target_id", "只能合并到另一张未关闭的工单"));
             }
+            // a duplicate without an enterprise (a hotline call, a site) may
+            // join any original; an enterprise's demand only its own
+            if o.enterprise_id.is_some() && o.enterprise_id != target.enterprise_id {
+                return Err(AppError::Conflict {
+                    code: "merge_enterprise_mismatch",
+                    message: format!(
+                        "不能合并不同企业的工单：工单#{}属于{}，原工单#{}属于{}",
+                        o.id,
+                        o.enterprise_name.clone().unwrap_or_default(),
+                        target.id,
+                        target.enterprise_name.clone().unwrap_or_else(|| "无企业".into())
+                    ),
+                    field: Some("target_id"),
+                });
+            }
+            if !repo::merged_followers(conn, o.id).await?.is_empty() {
+                return Err(AppError::Conflict {
+                    code: "merge_has_followers",
+                    message: "已有其他工单合并到本工单，不能再合并到别处".into(),
+                    field: Some("target_id"),
+                });
+            }
+            // from now on it reports its original's state and department; its
+            // own limits and escalation are over (the original's count)
             o.merged_into = Some(target.id);
+            o.state = target.state.clone();
+            o.department_id = target.department_id;
+            o.sign_deadline = None;
+            o.resolve_deadline = None;
+            o.escalated_at = None;
+            o.escalation = None;
+            o.extension_days = None;
+            o.extension_reason = None;
             let at = cx.now_text();
             let to = OrderState::parse(&target.state).unwrap_or(OrderState::Submitted);
             repo::insert_event(conn, &event(actor, target.id, &at, "note", Some(to), to, target.department_id, &format!("合并了重复工单#{}", o.id))).await?;
+            let text = format!("您的工单与工单#{}重复，已合并，将随其办理：{}", target.id, o.title);
+            notices.push((requesters(conn, o).await?, "merged", text));
             join_note(&format!("与工单#{}重复，已合并", target.id), &input.note)
         }
     };
-    Ok(Effect { note, notices })
+    Ok(Effect { note, notices, to_followers })
 }
 
 /// Hands an order to a department, restarting its limits from today.
 async fn hand_to(cx: &WorkContext, conn: &mut AnyConnection, o: &mut WorkOrder, department: i64) -> Result<(), AppError> {
     let category = repo::find_category(conn, o.category_id).await?.ok_or(AppError::NotFound("问题类别"))?;
     let today = cx.today();
-    let resolve_days = match o.priority.as_str() {
-        // 绿名单 and urgent orders run on a share of the limit (a setting, 50% unless changed)
-        "high" | "urgent" => {
-            let percent = crate::store::resumption::setting_i64(conn, "green_list_resolve_percent", 50).await?.clamp(10, 100);
-            (category.resolve_days * percent / 100).max(1)
-        }
-        _ => category.resolve_days,
-    };
-    let sign = cx.calendar.add_working_days(today, category.sign_days as u32).map_err(calendar_error)?;
+    // 绿名单 enterprises' orders run on shares of the limits (settings an administrator changes)
+    let (sign_days, resolve_days) = super::greenlist::order_limits(conn, o.enterprise_id, category.sign_days, category.resolve_days).await?;
+    let sign = cx.calendar.add_working_days(today, sign_days as u32).map_err(calendar_error)?;
     let resolve = cx.calendar.add_working_days(today, resolve_days as u32).map_err(calendar_error)?;
     let now = cx.now_text();
     o.department_id = Some(department);
@@ -611,10 +731,17 @@ async fn hand_to(cx: &WorkContext, conn: &mut AnyConnection, o: &mut WorkOrder, 
     o.first_assigned_at.get_or_insert(now);
     o.sign_deadline = Some(date_text(sign));
     o.resolve_deadline = Some(date_text(resolve));
+    // a new holder has its own sign-for, timed against its own limit, and a
+    // fresh period in which nothing is overdue yet
+    o.signed_at = None;
+    o.signed_in_time = None;
+    o.escalated_at = None;
+    o.escalation = None;
     Ok(())
 }
 
-/// The enterprise's users and whoever filed the order.
+/// The enterprise's users and whoever filed the order (the requesters of
+/// merged duplicates are told through `tell_followers`, on their own orders).
 async fn requesters(conn: &mut AnyConnection, o: &WorkOrder) -> Result<Vec<i64>, AppError> {
     let mut users = match o.enterprise_id {
         Some(e) => repo::enterprise_users(conn, e).await?,
@@ -625,16 +752,59 @@ async fn requesters(conn: &mut AnyConnection, o: &WorkOrder) -> Result<Vec<i64>,
     {
         users.push(creator);
     }
-    for follower in repo::merged_followers(conn, o.id).await? {
-        if let Some(f) = repo::find_order(conn, follower).await?
-            && let Some(e) = f.enterprise_id
-        {
-            users.extend(repo::enterprise_users(conn, e).await?);
-        }
-    }
     users.sort_unstable();
     users.dedup();
     Ok(users)
+}
+
+/// How a verdict was taken: the return visit's channel and whom it reached.
+struct VisitOf {
+    channel: &'static str,
+    label: &'static str,
+    contact: String,
+}
+
+/// 回访: the rule by which an order closes. An order closes (or is reopened)
+/// only on a requester's verdict taken in a return visit, and every verdict is
+/// kept as one (who called, when, how, whom they reached, what was said):
+///
+/// - an enterprise that rates online has made its own return visit (channel
+///   `online`, the enterprise user as the person reached);
+/// - staff (the leader, an admin, the township, the enterprise's officer)
+///   record a return visit by phone or on site (`channel`, default `phone`),
+///   naming whom they reached (`contact`, by default the enterprise's
+///   registered contact). When the enterprise has an account of its own —
+///   it could have rated online — staff close its order only with what the
+///   enterprise said on the call (`note`): a verdict without the requester's
+///   words is not a return visit but staff closing the order for it. For a
+///   requester without an account (a hotline caller, a site, a project),
+///   the staff member's verdict is the return visit and words are optional.
+///
+/// # Errors
+/// `Validation` for an unknown channel, or a staff verdict on an enterprise
+/// with an account that does not say what the enterprise said.
+async fn return_visit(conn: &mut AnyConnection, actor: &Actor, o: &WorkOrder, input: &TransitionInput, words: &str) -> Result<VisitOf, AppError> {
+    if actor.role == Role::Enterprise {
+        return Ok(VisitOf { channel: "online", label: "网上评价", contact: actor.display_name.clone() });
+    }
+    let (channel, label) = match input.channel.as_deref().map(str::trim).filter(|c| !c.is_empty()) {
+        None | Some("phone") => ("phone", "电话回访"),
+        Some("onsite") => ("onsite", "上门回访"),
+        Some(other) => return Err(AppError::field("channel", format!("未知的回访方式“{other}”，应为电话（phone）或上门（onsite）"))),
+    };
+    let named = optional_text("contact", "受访人", &input.contact, 50)?;
+    let registered = match o.enterprise_id {
+        Some(e) => reg::find_enterprise(conn, e).await?.map(|e| e.contact_name).unwrap_or_default(),
+        None => String::new(),
+    };
+    if words.trim().is_empty()
+        && let Some(e) = o.enterprise_id
+        && !repo::enterprise_users(conn, e).await?.is_empty()
+    {
+        return Err(AppError::field("note", "工作人员关闭企业工单须先回访：请记录企业在回访中的意见（企业也可自行网上评价）"));
+    }
+    let contact = if named.is_empty() { registered } else { named };
+    Ok(VisitOf { channel, label, contact })
 }
 
 fn join_note(head: &str, tail: &str) -> String {
@@ -711,6 +881,9 @@ pub async fn list_templates(db: &Db, category_id: Option<i64>, state: Option<&st
 /// Only a database failure.
 pub async fn allowed_actions(db: &Db, actor: &Actor, o: &WorkOrder) -> Result<Vec<Action>, AppError> {
     let Some(state) = OrderState::parse(&o.state) else { return Ok(Vec::new()) };
+    if o.merged_into.is_some() {
+        return Ok(Vec::new());
+    }
     let mut conn = db.pool().acquire().await?;
     let mut out = Vec::new();
     for action in Action::ALL {

@@ -145,6 +145,7 @@ pub(super) async fn load(db: &Db, password: &str, ids: &Ids<'_>) -> Result<Loade
                     approve: act.approve,
                     deadline: act.deadline.map(date_text),
                     target_id: act.target.map(|t| order_id(&order_ids, t)).transpose()?,
+                    ..TransitionInput::default()
                 };
                 workorder::act(&cx, actor(by)?, id, &input).await.map_err(|e| failed(act.action, e))?;
             }

@@ -5,6 +5,13 @@
 //! 已办结 → closed 已评价. An assigned order may be returned 退回 to submitted or
 //! transferred 转派 to another department; an unsatisfied rating reopens it to
 //! assigned. Every other pair is refused with a message that says why.
+//!
+//! A verdict (`Rate`) is always a return visit 回访: the enterprise's own
+//! rating online, or staff's call or visit, recorded with whom they reached
+//! and what was said (the use case keeps the record and says when words are
+//! required). A duplicate that is `Merge`d leaves its own life here (`Closed`
+//! for this machine) but from then on reports its original's state: it is
+//! open while the problem is open, and no action is taken on it.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -21,7 +28,7 @@ pub enum OrderState {
     InProgress,
     /// 已办结: the department says it is solved; waiting for the verdict
     Resolved,
-    /// 已评价: rated 满意 or 基本满意 (or merged into another order)
+    /// 已评价: rated 满意 or 基本满意 in a return visit
     Closed,
 }
 
@@ -307,7 +314,11 @@ pub fn transition(state: OrderState, action: Action, rating: Option<Rating>) -> 
 ///
 /// The cohort is the orders first assigned in the period. Response: of those
 /// whose sign-for limit has passed or that were signed for, the share signed
-/// for in time. Resolution: of those whose resolve limit has passed or that were
+/// for in time. DESIGN.md writes "signed in time / assigned"; the denominator
+/// here leaves out the orders whose sign-for window is still open (assigned
+/// today, say), because they are neither in time nor late yet: counting them
+/// would lower a department's response rate for orders it still has time to
+/// sign for. Once signed or past the limit, each counts. Resolution: of those whose resolve limit has passed or that were
 /// resolved, the share resolved. Satisfaction: of those rated, the share rated
 /// 满意 or 基本满意. A rate with nothing to count is `None`, not 0% or 100%.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ToSchema)]

@@ -492,30 +492,52 @@ pub struct Notification {
     pub read_at: Option<String>,
 }
 
-/// Notifies each user once; a repeated reminder of the same kind is skipped.
-pub async fn notify(conn: &mut AnyConnection, user_ids: &[i64], order_id: i64, kind: &str, text: &str, at: &str) -> Result<(), sqlx::Error> {
+/// Notifies each user; a reminder or escalation notice is skipped when the user
+/// already has one of that kind for the same order and limit.
+pub async fn notify(conn: &mut AnyConnection, user_ids: &[i64], order_id: i64, kind: &str, text: &str, at: &str) -> Result<usize, sqlx::Error> {
+    notify_once(conn, user_ids, order_id, kind, "", text, at).await
+}
+
+/// `notify` for a notice about one limit: `due_key` names it (e.g.
+/// `resolve:2020-03-05`), so a new limit after an extension, a new deadline,
+/// a transfer or a reopening is told again while a repeated sweep is not.
+/// Answers how many notices were written.
+pub async fn notify_once(
+    conn: &mut AnyConnection,
+    user_ids: &[i64],
+    order_id: i64,
+    kind: &str,
+    due_key: &str,
+    text: &str,
+    at: &str,
+) -> Result<usize, sqlx::Error> {
+    let mut written = 0;
     for user in user_ids {
         let exists: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND order_id = $2 AND kind = $3 AND kind IN ('nearing_sign', 'nearing_resolve', 'escalated')",
+            "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND order_id = $2 AND kind = $3 AND due_key = $4 \
+             AND kind IN ('nearing_sign', 'nearing_resolve', 'escalated')",
         )
         .bind(user)
         .bind(order_id)
         .bind(kind)
+        .bind(due_key)
         .fetch_one(&mut *conn)
         .await?;
         if exists > 0 {
             continue;
         }
-        sqlx::query("INSERT INTO notifications (user_id, order_id, kind, text, created_at) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query("INSERT INTO notifications (user_id, order_id, kind, text, created_at, due_key) VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(user)
             .bind(order_id)
             .bind(kind)
             .bind(text)
             .bind(at)
+            .bind(due_key)
             .execute(&mut *conn)
             .await?;
+        written += 1;
     }
-    Ok(())
+    Ok(written)
 }
 
 pub async fn list_notifications(db: &Db, user_id: i64, unread_only: bool, page: &PageRequest) -> Result<Page<Notification>, sqlx::Error> {
@@ -575,9 +597,11 @@ pub async fn leader_users(conn: &mut AnyConnection) -> Result<Vec<i64>, sqlx::Er
 // ---- escalation and reminders ----------------------------------------------
 
 /// Open orders past a limit that are not yet escalated, as of `today`.
+/// Merged duplicates are left out: they follow their original, which is the
+/// one escalated.
 pub async fn overdue_unescalated(conn: &mut AnyConnection, today: &str) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT id FROM work_orders WHERE escalated_at IS NULL AND ((state = 'assigned' AND sign_deadline < $1) \
+        "SELECT id FROM work_orders WHERE escalated_at IS NULL AND merged_into IS NULL AND ((state = 'assigned' AND sign_deadline < $1) \
          OR (state IN ('assigned', 'in_progress') AND resolve_deadline < $1)) ORDER BY id",
     )
     .bind(today)
@@ -585,21 +609,25 @@ pub async fn overdue_unescalated(conn: &mut AnyConnection, today: &str) -> Resul
     .await
 }
 
-/// Open orders whose limit is `day` (to remind the department the day before).
-pub async fn due_on(conn: &mut AnyConnection, day: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, 'sign' FROM work_orders WHERE state = 'assigned' AND sign_deadline = $1 \
-         UNION ALL SELECT id, 'resolve' FROM work_orders WHERE state IN ('assigned', 'in_progress') AND resolve_deadline = $1",
+/// Open orders with a limit in [`from`, `to`] (local days), with the limit's
+/// kind (`sign` or `resolve`) and day: the reminders the sweep sends.
+pub async fn due_between(conn: &mut AnyConnection, from: &str, to: &str) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, 'sign', sign_deadline FROM work_orders WHERE state = 'assigned' AND signed_at IS NULL AND merged_into IS NULL \
+         AND sign_deadline >= $1 AND sign_deadline <= $2 \
+         UNION ALL SELECT id, 'resolve', resolve_deadline FROM work_orders WHERE state IN ('assigned', 'in_progress') AND merged_into IS NULL \
+         AND resolve_deadline >= $1 AND resolve_deadline <= $2 ORDER BY 1, 2",
     )
-    .bind(day)
+    .bind(from)
+    .bind(to)
     .fetch_all(conn)
-    .await?;
-    Ok(rows)
+    .await
 }
 
 // ---- duplicates ------------------------------------------------------------
 
-/// Open orders of the same enterprise and category filed since `since`.
+/// Open orders of the same enterprise and category filed since `since`
+/// (not merged: a duplicate is offered its original, not its siblings).
 pub async fn recent_open_orders(conn: &mut AnyConnection, enterprise_id: i64, category_id: i64, since: &str) -> Result<Vec<(i64, String)>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, title FROM work_orders WHERE enterprise_id = $1 AND category_id = $2 AND state <> 'closed' AND merged_into IS NULL \
@@ -612,9 +640,109 @@ pub async fn recent_open_orders(conn: &mut AnyConnection, enterprise_id: i64, ca
     .await
 }
 
+/// Open orders (not merged) of the same enterprise and category filed in
+/// [`since`, `until`], oldest first: the candidates an order's page offers.
+pub async fn open_orders_filed_between(
+    conn: &mut AnyConnection,
+    enterprise_id: i64,
+    category_id: i64,
+    since: &str,
+    until: &str,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, title FROM work_orders WHERE enterprise_id = $1 AND category_id = $2 AND state <> 'closed' AND merged_into IS NULL \
+         AND created_at >= $3 AND created_at <= $4 ORDER BY id LIMIT 20",
+    )
+    .bind(enterprise_id)
+    .bind(category_id)
+    .bind(since)
+    .bind(until)
+    .fetch_all(conn)
+    .await
+}
+
 /// Orders merged into `id` (they follow it).
 pub async fn merged_followers(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_scalar("SELECT id FROM work_orders WHERE merged_into = $1 ORDER BY id").bind(id).fetch_all(conn).await
+}
+
+/// Makes the orders merged into `original` report its state and department
+/// (a duplicate is open while its original is). Their own version moves, so
+/// a form read before is stale.
+pub async fn follow_original(conn: &mut AnyConnection, original: &WorkOrder, at: &str) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE work_orders SET state = $1, department_id = $2, updated_at = $3, version = version + 1 \
+         WHERE merged_into = $4",
+    )
+    .bind(&original.state)
+    .bind(original.department_id)
+    .bind(at)
+    .bind(original.id)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+// ---- return visits ---------------------------------------------------------
+
+/// 回访: a requester's verdict on a resolution, taken by a call, on site, or
+/// given online by the enterprise itself.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct ReturnVisit {
+    pub id: i64,
+    pub order_id: i64,
+    pub at: String,
+    pub caller_id: Option<i64>,
+    /// who called (or the enterprise user who rated online)
+    pub caller_name: String,
+    /// online, phone, onsite
+    pub channel: String,
+    /// the person reached
+    pub contact: String,
+    /// satisfied, basically_satisfied, unsatisfied
+    pub rating: String,
+    /// what the requester said
+    pub note: String,
+}
+
+/// The fields of a return visit to record.
+#[derive(Debug, Clone)]
+pub struct NewReturnVisit<'a> {
+    pub order_id: i64,
+    pub at: &'a str,
+    pub caller_id: Option<i64>,
+    pub caller_name: &'a str,
+    pub channel: &'a str,
+    pub contact: &'a str,
+    pub rating: &'a str,
+    pub note: &'a str,
+}
+
+pub async fn insert_return_visit(conn: &mut AnyConnection, v: &NewReturnVisit<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO work_order_return_visits (order_id, at, caller_id, caller_name, channel, contact, rating, note) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(v.order_id)
+    .bind(v.at)
+    .bind(v.caller_id)
+    .bind(v.caller_name)
+    .bind(v.channel)
+    .bind(v.contact)
+    .bind(v.rating)
+    .bind(v.note)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn list_return_visits(conn: &mut AnyConnection, order_id: i64) -> Result<Vec<ReturnVisit>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, order_id, at, caller_id, caller_name, channel, contact, rating, note FROM work_order_return_visits WHERE order_id = $1 ORDER BY id",
+    )
+    .bind(order_id)
+    .fetch_all(conn)
+    .await
 }
 
 // ---- the three rates -------------------------------------------------------

@@ -836,7 +836,31 @@ async fn order_input(db: &Db, actor: &Actor, form: &NewServiceRequest) -> Result
     if form.service_code.as_deref().is_none_or(|c| c.trim().is_empty()) {
         return Err(Failure::bad_request("缺少 service_code"));
     }
-    order_input_of(&uc::list_categories(db).await?, actor, form)
+    let mut input = order_input_of(&uc::list_categories(db).await?, actor, form)?;
+    input.enterprise_id = officers_enterprise(db, actor).await?;
+    Ok(input)
+}
+
+/// The enterprise an officer's request is for. The specification has no field
+/// for it, so an officer who serves exactly one enterprise files for that one;
+/// one who serves several (or none) is told to use the JSON API, which asks.
+/// Other roles file as the use case decides (an enterprise for itself, staff
+/// for no enterprise).
+async fn officers_enterprise(db: &Db, actor: &Actor) -> Result<Option<i64>, Failure> {
+    if actor.role != Role::Officer {
+        return Ok(None);
+    }
+    let Some(cadre) = actor.cadre_id else { return Err(Failure::bad_request("账号未绑定干部，不能提交工单")) };
+    let mut conn = db.pool().acquire().await.map_err(AppError::from)?;
+    let serving = crate::store::registry::current_assignments(&mut conn, cadre).await.map_err(AppError::from)?;
+    match serving.as_slice() {
+        [one] => Ok(Some(one.enterprise_id)),
+        [] => Err(Failure::bad_request("您目前没有服务的企业，不能通过 Open311 提交工单")),
+        _ => Err(Failure::bad_request(format!(
+            "您服务{}家企业，Open311 无法指明是哪一家：请通过 POST /api/v1/work-orders 提交并填写 enterprise_id",
+            serving.len()
+        ))),
+    }
 }
 
 /// `order_input` once the categories are loaded (pure, so that the fuzz targets can run it).

@@ -460,6 +460,10 @@ pub struct ActForm {
     pub deadline: String,
     #[serde(default)]
     pub target_id: String,
+    #[serde(default)]
+    pub channel: String,
+    #[serde(default)]
+    pub contact: String,
 }
 
 impl ActForm {
@@ -480,6 +484,8 @@ impl ActForm {
             },
             deadline: Some(self.deadline.clone()).filter(|d| !d.is_empty()),
             target_id: int(&self.target_id),
+            channel: Some(self.channel.clone()).filter(|c| !c.is_empty()),
+            contact: self.contact.clone(),
         }
     }
 }
