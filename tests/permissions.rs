@@ -288,6 +288,33 @@ async fn every_role_reaches_exactly_its_own_rows(app: TestApp) {
         let body = json!({"name": format!("测试干部{n}")});
         assert_eq!(status(&app, Method::POST, "/api/v1/cadres", &token, Some(body)).await, e.reference_write, "{who}: create cadre");
 
+        // reading one, changing and deleting reference data: who may create it may change it
+        let (change, remove) = if e.reference_write == 201 { (200, 204) } else { (403, 403) };
+        let (_, township) = app.call(Method::POST, "/api/v1/townships", Some(&admin), Some(json!({"name": format!("待改乡{n}"), "kind": "xiang"}))).await;
+        let path = format!("/api/v1/townships/{}", township["id"]);
+        assert_eq!(status(&app, Method::GET, &path, &token, None).await, e.reference_read, "{who}: one township");
+        let body = json!({"name": format!("改名乡{n}"), "kind": "xiang", "version": 1});
+        assert_eq!(status(&app, Method::PUT, &path, &token, Some(body)).await, change, "{who}: change township");
+        let (_, department) = app.call(Method::POST, "/api/v1/departments", Some(&admin), Some(json!({"name": format!("待改部门{n}")}))).await;
+        let path = format!("/api/v1/departments/{}", department["id"]);
+        assert_eq!(status(&app, Method::GET, &path, &token, None).await, e.reference_read, "{who}: one department");
+        assert_eq!(
+            status(&app, Method::PUT, &path, &token, Some(json!({"name": format!("改名部门{n}"), "version": 1}))).await,
+            change,
+            "{who}: change department"
+        );
+        let (_, spare) = app.call(Method::POST, "/api/v1/cadres", Some(&admin), Some(json!({"name": format!("待改干部{n}")}))).await;
+        let path = format!("/api/v1/cadres/{}", spare["id"]);
+        let (_, before) = app.get(&path, &admin).await;
+        assert_eq!(status(&app, Method::PUT, &path, &token, Some(json!({"name": "改名干部", "version": 1}))).await, change, "{who}: change cadre");
+        if change == 403 {
+            assert_eq!(app.get(&path, &admin).await.1, before, "{who}: a refused change changed nothing");
+        }
+        assert_eq!(status(&app, Method::DELETE, &path, &token, None).await, remove, "{who}: delete cadre");
+        assert_eq!(app.get(&path, &admin).await.0.as_u16(), if remove == 204 { 404 } else { 200 }, "{who}: delete cadre done or not");
+        // the officer history is read as the cadres are
+        assert_eq!(status(&app, Method::GET, "/api/v1/officer-assignments", &token, None).await, e.cadres_read, "{who}: officer history");
+
         // a fresh enterprise without an officer, for the assignment
         let (_, target) = app
             .call(
@@ -299,6 +326,22 @@ async fn every_role_reaches_exactly_its_own_rows(app: TestApp) {
             .await;
         let body = json!({"cadre_id": cadre, "enterprise_id": target["id"], "started_on": "2020-03-20"});
         assert_eq!(status(&app, Method::POST, "/api/v1/officer-assignments", &token, Some(body)).await, e.assign_officer, "{who}: assign officer");
+        // and ending one: the assignment made just now, or one made by the admin for the purpose
+        let (_, history) = app.get(&format!("/api/v1/officer-assignments?enterprise_id={}", target["id"]), &admin).await;
+        let assignment = match history["items"][0]["id"].as_i64() {
+            Some(id) => id,
+            None => {
+                let body = json!({"cadre_id": cadre, "enterprise_id": target["id"], "started_on": "2020-03-20"});
+                app.call(Method::POST, "/api/v1/officer-assignments", Some(&admin), Some(body)).await.1["id"].as_i64().unwrap()
+            }
+        };
+        let ended = if e.assign_officer == 201 { 204 } else { 403 };
+        let body = json!({"ended_on": "2020-03-25"});
+        assert_eq!(
+            status(&app, Method::POST, &format!("/api/v1/officer-assignments/{assignment}/end"), &token, Some(body)).await,
+            ended,
+            "{who}: end assignment"
+        );
 
         assert_eq!(status(&app, Method::GET, "/api/v1/users", &token, None).await, e.admin_only, "{who}: users");
         assert_eq!(status(&app, Method::GET, "/api/v1/audit-entries", &token, None).await, e.admin_only, "{who}: audit");
@@ -330,6 +373,21 @@ async fn a_township_cannot_register_or_list_outside_its_township(app: TestApp) {
     assert_eq!(app.get(&format!("/api/v1/enterprises/{own}"), &admin).await.1, current);
 }
 
+async fn a_township_reads_only_its_own_enterprises_officer_history(app: TestApp) {
+    let township = app.token("township").await;
+    let own = app.enterprise_id("雪汇食品").await;
+    let other = app.enterprise_id("恒丰电子").await;
+    let (s, history) = app.get(&format!("/api/v1/officer-assignments?enterprise_id={own}"), &township).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(history["items"].as_array().unwrap().iter().all(|a| a["enterprise_id"] == own));
+    assert_eq!(status(&app, Method::GET, &format!("/api/v1/officer-assignments?enterprise_id={other}"), &township, None).await, 403);
+    // unfiltered: only its township's enterprises
+    let (_, all) = app.get("/api/v1/officer-assignments?per_page=200", &township).await;
+    let (_, mine) = app.get("/api/v1/enterprises?per_page=200", &township).await;
+    let ids: Vec<&Value> = mine["items"].as_array().unwrap().iter().map(|e| &e["id"]).collect();
+    assert!(all["items"].as_array().unwrap().iter().all(|a| ids.contains(&&a["enterprise_id"])), "{all}");
+}
+
 async fn an_enterprise_changes_only_its_contact_details(app: TestApp) {
     let hengfeng = app.token("hengfeng").await;
     let id = app.enterprise_id("恒丰电子").await;
@@ -359,6 +417,7 @@ async fn requests_without_a_valid_token_are_401(app: TestApp) {
 on_both_databases!(
     every_role_reaches_exactly_its_own_rows,
     a_township_cannot_register_or_list_outside_its_township,
+    a_township_reads_only_its_own_enterprises_officer_history,
     an_enterprise_changes_only_its_contact_details,
     requests_without_a_valid_token_are_401,
 );
