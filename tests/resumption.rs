@@ -225,6 +225,223 @@ async fn spot_checks_are_drawn_reproducibly_and_a_failure_files_an_order(app: Te
     assert_eq!(app.call(Method::POST, &path, Some(&leader), Some(json!({"passed": true, "inspector": "x"}))).await.0, StatusCode::CONFLICT);
 }
 
+async fn an_administrator_configures_the_commitment_checklist(app: TestApp) {
+    let admin = app.token("admin").await;
+    let leader = app.token("leader").await;
+    let before = app.count("checklist_items").await;
+    // bad input: refused, naming the field, nothing stored
+    let (s, b) = app.call(Method::POST, "/api/v1/commitment-checklist", Some(&admin), Some(json!({"text": "  "}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["error"]["field"], "text");
+    assert_eq!(app.count("checklist_items").await, before);
+    let (s, _) = app.call(Method::POST, "/api/v1/commitment-checklist", Some(&leader), Some(json!({"text": "错峰营业"}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "reference data is the administrator's");
+    let (s, added) = app.call(Method::POST, "/api/v1/commitment-checklist", Some(&admin), Some(json!({"text": "设置一米线，错峰营业", "sort": 7}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{added}");
+    assert_eq!(added["active"], 1);
+
+    // a new item is asked for at once
+    let (shop, token) = shop_with_user(&app).await;
+    let (_, checklist) = app.get("/api/v1/commitment-checklist", &token).await;
+    let codes: Vec<Value> = checklist["items"].as_array().unwrap().iter().map(|i| i["code"].clone()).collect();
+    assert!(codes.contains(&added["code"]));
+    let without: Vec<Value> = codes.iter().filter(|c| **c != added["code"]).cloned().collect();
+    let (s, b) = app.call(Method::POST, "/api/v1/commitments", Some(&token), Some(json!({"signer": "赵店长", "items": without}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert!(b["error"]["message"].as_str().unwrap().contains("设置一米线"));
+    let (s, c) = app.call(Method::POST, "/api/v1/commitments", Some(&token), Some(json!({"signer": "赵店长", "items": codes}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+
+    // edited, then deactivated: no longer asked for, but the past commitment keeps what it ticked
+    let path = format!("/api/v1/commitment-checklist/{}", added["id"]);
+    let (s, b) = app.call(Method::PUT, &path, Some(&admin), Some(json!({"text": ""}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    let (s, edited) = app.call(Method::PUT, &path, Some(&admin), Some(json!({"text": "店内设置一米线", "sort": 7}))).await;
+    assert_eq!(s, StatusCode::OK, "{edited}");
+    assert_eq!(edited["text"], "店内设置一米线");
+    let (s, off) = app.call(Method::PUT, &path, Some(&admin), Some(json!({"text": "店内设置一米线", "sort": 7, "active": false}))).await;
+    assert_eq!(s, StatusCode::OK, "{off}");
+    assert_eq!(off["active"], 0);
+    let (_, asked) = app.get("/api/v1/commitment-checklist", &token).await;
+    assert!(asked["items"].as_array().unwrap().iter().all(|i| i["code"] != added["code"]));
+    let (_, all) = app.get("/api/v1/commitment-checklist?all=true", &admin).await;
+    assert!(all["items"].as_array().unwrap().iter().any(|i| i["code"] == added["code"] && i["active"] == 0));
+    assert_eq!(app.get("/api/v1/commitment-checklist?all=true", &token).await.0, StatusCode::FORBIDDEN);
+    let (s, detail) = app.get(&format!("/api/v1/commitments/{}", c["id"]), &token).await;
+    assert_eq!(s, StatusCode::OK, "{detail}");
+    assert_eq!(detail["commitment"]["enterprise_id"], shop);
+    let kept = detail["items"].as_array().unwrap().iter().find(|i| i["code"] == added["code"]).expect("the deactivated item it ticked");
+    assert_eq!(kept["ticked"], true);
+}
+
+/// Files an order for an enterprise and assigns it to the demo department; the assigned order.
+async fn filed_and_assigned(app: &TestApp, enterprise: i64, category: &str, priority: Option<&str>) -> Value {
+    let leader = app.token("leader").await;
+    let mut body = json!({"category": category, "title": "测试时限", "enterprise_id": enterprise, "source": "hotline"});
+    if let Some(p) = priority {
+        body["priority"] = json!(p);
+    }
+    let (s, filed) = app.call(Method::POST, "/api/v1/work-orders", Some(&leader), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{filed}");
+    let dept = app.token("department").await;
+    let dept_id = app.get("/api/v1/me", &dept).await.1["department_id"].clone();
+    let id = filed["order"]["id"].as_i64().unwrap();
+    let transition = json!({"action": "assign", "version": filed["order"]["version"], "department_id": dept_id});
+    let (s, o) = app.call(Method::POST, &format!("/api/v1/work-orders/{id}/transitions"), Some(&leader), Some(transition)).await;
+    assert_eq!(s, StatusCode::OK, "{o}");
+    o
+}
+
+fn working_days_to(o: &Value, field: &str) -> i64 {
+    let calendar = zonedesk::domain::WorkCalendar::shipped();
+    let today = zonedesk::app::clock::local_date(time::OffsetDateTime::now_utc());
+    let deadline = zonedesk::app::clock::parse_date(o[field].as_str().unwrap()).unwrap();
+    calendar.working_days_between(today, deadline).unwrap()
+}
+
+async fn changing_the_green_list_limits_changes_a_new_orders_deadlines(app: TestApp) {
+    let admin = app.token("admin").await;
+    let leader = app.token("leader").await;
+    let (s, limits) = app.get("/api/v1/green-list-limits", &leader).await;
+    assert_eq!(s, StatusCode::OK, "{limits}");
+    assert_eq!(limits, json!({"sign_percent": 100, "resolve_percent": 50}));
+    let (_, listed) = app.get("/api/v1/green-list?per_page=1", &leader).await;
+    let green = listed["items"][0]["entry"]["enterprise_id"].as_i64().expect("the demo's green list");
+    let o = filed_and_assigned(&app, green, "finance", None).await;
+    assert_eq!(working_days_to(&o, "resolve_deadline"), 5, "finance: 10 working days, half on the green list");
+    assert_eq!(working_days_to(&o, "sign_deadline"), 1);
+
+    // bad input and the wrong role change nothing
+    let (s, b) = app.call(Method::PUT, "/api/v1/green-list-limits", Some(&admin), Some(json!({"sign_percent": 50, "resolve_percent": 120}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+    assert_eq!(b["error"]["field"], "resolve_percent");
+    let (s, _) = app.call(Method::PUT, "/api/v1/green-list-limits", Some(&leader), Some(json!({"sign_percent": 50, "resolve_percent": 30}))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(app.get("/api/v1/green-list-limits", &admin).await.1, limits);
+
+    let (s, set) = app.call(Method::PUT, "/api/v1/green-list-limits", Some(&admin), Some(json!({"sign_percent": 50, "resolve_percent": 30}))).await;
+    assert_eq!(s, StatusCode::OK, "{set}");
+    let o = filed_and_assigned(&app, green, "finance", None).await;
+    assert_eq!(working_days_to(&o, "resolve_deadline"), 3, "30% of 10 working days");
+    assert_eq!(working_days_to(&o, "sign_deadline"), 0, "half a day: signed for the same working day");
+    // an urgent order of an enterprise not on the list keeps its category's limits
+    let (_, shops) = app.get("/api/v1/enterprises?kind=commerce_service&per_page=1", &leader).await;
+    let o = filed_and_assigned(&app, shops["items"][0]["id"].as_i64().unwrap(), "finance", Some("urgent")).await;
+    assert_eq!(o["priority"], "urgent");
+    assert_eq!(working_days_to(&o, "resolve_deadline"), 10, "priority alone does not tighten the limit; the green list does");
+    assert_eq!(working_days_to(&o, "sign_deadline"), 1);
+}
+
+async fn listing_an_enterprise_raises_its_open_orders(app: TestApp) {
+    // the demo lists its foreign-trade enterprises before their orders: none is of normal priority
+    let normal: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM work_orders o JOIN green_list g ON g.enterprise_id = o.enterprise_id AND g.removed_on IS NULL WHERE o.priority = 'normal'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(normal, 0, "demo orders of green-list enterprises are high priority");
+
+    let leader = app.token("leader").await;
+    let (_, industrial) = app.get("/api/v1/enterprises?kind=industrial&per_page=100", &leader).await;
+    let (_, listed) = app.get("/api/v1/green-list?per_page=200", &leader).await;
+    let on_list: Vec<i64> = listed["items"].as_array().unwrap().iter().map(|g| g["entry"]["enterprise_id"].as_i64().unwrap()).collect();
+    let target = industrial["items"].as_array().unwrap().iter().map(|e| e["id"].as_i64().unwrap()).find(|id| !on_list.contains(id)).unwrap();
+    let body = json!({"category": "labour", "title": "招工难", "enterprise_id": target, "source": "hotline"});
+    let (s, filed) = app.call(Method::POST, "/api/v1/work-orders", Some(&leader), Some(body)).await;
+    assert_eq!(s, StatusCode::CREATED, "{filed}");
+    assert_eq!(filed["order"]["priority"], "normal");
+    let id = filed["order"]["id"].as_i64().unwrap();
+    let (s, g) = app.call(Method::POST, "/api/v1/green-list", Some(&leader), Some(json!({"enterprise_id": target, "reason": "出口订单恢复"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{g}");
+    let (_, raised) = app.get(&format!("/api/v1/work-orders/{id}"), &leader).await;
+    assert_eq!(raised["order"]["priority"], "high", "{raised}");
+    assert_eq!(raised["order"]["version"], filed["order"]["version"].as_i64().unwrap() + 1, "a new version: a stale edit is refused");
+    let timeline = raised.to_string();
+    assert!(timeline.contains("列入绿名单"), "the timeline says why: {timeline}");
+}
+
+async fn a_commitment_shows_its_timeline_to_its_own_business_only(app: TestApp) {
+    let (shop, token) = shop_with_user(&app).await;
+    let (_, earlier) = app.get("/api/v1/status-reports?per_page=1", &token).await;
+    let last = earlier["items"][0].clone();
+    let (_, checklist) = app.get("/api/v1/commitment-checklist", &token).await;
+    let codes: Vec<Value> = checklist["items"].as_array().unwrap().iter().map(|i| i["code"].clone()).collect();
+    let (s, c) = app.call(Method::POST, "/api/v1/commitments", Some(&token), Some(json!({"signer": "孙经理", "items": codes}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    // reopened with the figures it last reported, not invented ones
+    let (_, reports) = app.get("/api/v1/status-reports?per_page=1", &token).await;
+    let reopened = &reports["items"][0];
+    assert_eq!(reopened["status"], "resumed");
+    if last.is_object() {
+        assert_eq!((&reopened["workers_back"], &reopened["workers_total"]), (&last["workers_back"], &last["workers_total"]));
+    }
+    let path = format!("/api/v1/commitments/{}", c["id"]);
+    let (s, d) = app.get(&path, &token).await;
+    assert_eq!(s, StatusCode::OK, "{d}");
+    assert_eq!(d["timeline"].as_array().unwrap().iter().map(|t| t["kind"].as_str().unwrap()).collect::<Vec<_>>(), ["submitted"]);
+    let hengfeng = app.token("hengfeng").await;
+    assert_eq!(app.get(&path, &hengfeng).await.0, StatusCode::FORBIDDEN, "another business");
+    assert_eq!(app.get("/api/v1/commitments/999999", &token).await.0, StatusCode::NOT_FOUND);
+
+    let leader = app.token("leader").await;
+    let (_, draw) = app.call(Method::POST, "/api/v1/spot-check-draws", Some(&leader), Some(json!({"share_pct": 100, "seed": 7}))).await;
+    let (_, checks) = app.get(&format!("/api/v1/spot-checks?draw_id={}&per_page=200", draw["draw_id"]), &leader).await;
+    let check = checks["items"].as_array().unwrap().iter().find(|k| k["commitment_id"] == c["id"]).unwrap().clone();
+    let result = json!({"passed": false, "inspector": "督查组", "note": "未落实一米线", "suspend": true, "category": "sanitation"});
+    let (s, r) = app.call(Method::POST, &format!("/api/v1/spot-checks/{}/result", check["id"]), Some(&leader), Some(result)).await;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (_, order) = app.get(&format!("/api/v1/work-orders/{}", r["work_order_id"]), &leader).await;
+    assert_eq!(order["order"]["category_code"].as_str().or(order["order"]["category"].as_str()), Some("sanitation"), "{order}");
+    assert!(order["order"]["source_ref"].is_null(), "a spot check is not an inspection finding");
+    assert!(order["order"]["description"].as_str().unwrap().contains(&format!("抽查#{}", check["id"])));
+    // closed again, but the business still has its workers
+    let (_, reports) = app.get("/api/v1/status-reports?per_page=1", &token).await;
+    assert_eq!(reports["items"][0]["status"], "not_resumed");
+    assert_eq!(reports["items"][0]["workers_total"], reopened["workers_total"]);
+
+    let (_, d) = app.get(&path, &token).await;
+    let kinds: Vec<&str> = d["timeline"].as_array().unwrap().iter().map(|t| t["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["submitted", "drawn", "checked", "suspended"], "{d}");
+    let drawn = &d["timeline"][1];
+    assert_eq!((&drawn["draw_id"], drawn["seed"].as_str()), (&draw["draw_id"], Some("7")));
+    let checked = &d["timeline"][2];
+    assert_eq!((&checked["passed"], &checked["work_order_id"]), (&json!(false), &r["work_order_id"]));
+    assert_eq!(d["commitment"]["enterprise_id"], shop);
+}
+
+async fn a_draw_is_reproduced_from_its_recorded_seed_and_population(app: TestApp) {
+    for _ in 0..3 {
+        let (_, token) = shop_with_user(&app).await;
+        let (_, checklist) = app.get("/api/v1/commitment-checklist", &token).await;
+        let codes: Vec<Value> = checklist["items"].as_array().unwrap().iter().map(|i| i["code"].clone()).collect();
+        let (s, c) = app.call(Method::POST, "/api/v1/commitments", Some(&token), Some(json!({"signer": "周店长", "items": codes}))).await;
+        assert_eq!(s, StatusCode::CREATED, "{c}");
+    }
+    let leader = app.token("leader").await;
+    let (s, d) = app.call(Method::POST, "/api/v1/spot-check-draws", Some(&leader), Some(json!({"share_pct": 40}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{d}");
+    let (s, draw) = app.get(&format!("/api/v1/spot-check-draws/{}", d["draw_id"]), &leader).await;
+    assert_eq!(s, StatusCode::OK, "{draw}");
+    assert_eq!(draw["draw"]["seed"], d["seed"]);
+    assert_eq!(draw["draw"]["share_pct"], 40);
+    let population: Vec<i64> = draw["population_ids"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect();
+    assert_eq!(population.len() as i64, draw["draw"]["population"].as_i64().unwrap());
+    assert!(population.len() >= 3);
+    let drawn: Vec<i64> = draw["drawn"].as_array().unwrap().iter().map(|k| k["commitment_id"].as_i64().unwrap()).collect();
+    let seed: u64 = draw["draw"]["seed"].as_str().unwrap().parse().unwrap();
+    assert_eq!(zonedesk::domain::resumption::draw(&population, 40, seed), drawn, "anyone can repeat the draw from what it recorded");
+    assert_eq!(drawn, d["commitment_ids"].as_array().unwrap().iter().map(|v| v.as_i64().unwrap()).collect::<Vec<_>>());
+
+    let (_, list) = app.get("/api/v1/spot-check-draws", &leader).await;
+    assert_eq!(list["items"][0]["id"], d["draw_id"], "newest first");
+    let township = app.token("township").await;
+    assert_eq!(app.get("/api/v1/spot-check-draws", &township).await.0, StatusCode::OK);
+    let hengfeng = app.token("hengfeng").await;
+    assert_eq!(app.get("/api/v1/spot-check-draws", &hengfeng).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get(&format!("/api/v1/spot-check-draws/{}", d["draw_id"]), &hengfeng).await.0, StatusCode::FORBIDDEN);
+}
+
 on_both_databases!(
     an_enterprise_reports_its_status_and_the_figures_follow,
     impossible_reports_are_refused_and_nothing_is_stored,
@@ -232,4 +449,9 @@ on_both_databases!(
     green_list_orders_get_priority_and_tighter_limits,
     a_complete_commitment_reopens_the_business_at_once,
     spot_checks_are_drawn_reproducibly_and_a_failure_files_an_order,
+    an_administrator_configures_the_commitment_checklist,
+    changing_the_green_list_limits_changes_a_new_orders_deadlines,
+    listing_an_enterprise_raises_its_open_orders,
+    a_commitment_shows_its_timeline_to_its_own_business_only,
+    a_draw_is_reproduced_from_its_recorded_seed_and_population,
 );

@@ -13,7 +13,7 @@ use crate::domain::resumption::{self as rules, ResumptionStatus, StatusReport};
 use crate::domain::{EnterpriseKind, FieldError, Role};
 use crate::error::AppError;
 use crate::store::registry as reg;
-use crate::store::resumption::{self as repo, ChecklistItem, CommitmentRow, SpotCheckRow};
+use crate::store::resumption::{self as repo, ChecklistItem, CommitmentRow, DrawRow, SpotCheckRow};
 use crate::store::{Page, PageRequest, audit};
 
 /// # Errors
@@ -88,11 +88,21 @@ pub async fn submit(cx: &WorkContext, actor: &Actor, input: &CommitmentInput) ->
     let id = repo::insert_commitment(&mut tx, e.id, &signer, &signed_on, &items_json, by, &at)
         .await
         .map_err(|err| AppError::from_store(err, &[("", "enterprise_id", "该企业已有生效的复工承诺")], ""))?;
-    // reopened at once: the day's status says so
-    let reopened =
-        StatusReport {
-            status: ResumptionStatus::Resumed, workers_back: e.headcount, workers_total: e.headcount, capacity_pct: 100, note: "承诺制复工".into()
-        };
+    // reopened at once: the day's status says so, with the workers and capacity
+    // the business last reported (none known: nobody counted back yet), never
+    // figures nobody gave
+    let last = repo::latest_report(&mut tx, e.id, &cx.today_text()).await?;
+    let (workers_back, workers_total, capacity_pct) = match &last {
+        Some(r) => (r.workers_back, r.workers_total, r.capacity_pct),
+        None => (0, e.headcount, 0),
+    };
+    let reopened = StatusReport {
+        status: ResumptionStatus::Resumed,
+        workers_back,
+        workers_total,
+        capacity_pct,
+        note: "承诺制复工（人数和产能沿用上次填报，请及时更新）".into(),
+    };
     repo::put_report(&mut tx, e.id, &cx.today_text(), &reopened, by, &at).await.map_err(|err| AppError::from_store(err, &[], ""))?;
     let created = repo::find_commitment(&mut tx, id).await?.ok_or(AppError::NotFound("复工承诺"))?;
     let mut entry = actor.audit("create", "commitment", Some(id));
@@ -152,17 +162,10 @@ pub async fn draw(cx: &WorkContext, actor: &Actor, input: &DrawInput) -> Result<
     let population = repo::undrawn_active_commitments(&mut tx).await?;
     let picked = rules::draw(&population, input.share_pct as u32, seed);
     let at = cx.now_text();
-    let id = repo::insert_draw(
-        &mut tx,
-        &at,
-        &seed.to_string(),
-        input.share_pct,
-        population.len() as i64,
-        picked.len() as i64,
-        (actor.user_id > 0).then_some(actor.user_id),
-    )
-    .await
-    .map_err(|e| AppError::from_store(e, &[], ""))?;
+    let id =
+        repo::insert_draw(&mut tx, &at, &seed.to_string(), input.share_pct, &population, picked.len() as i64, (actor.user_id > 0).then_some(actor.user_id))
+            .await
+            .map_err(|e| AppError::from_store(e, &[], ""))?;
     for commitment in &picked {
         repo::insert_spot_check(&mut tx, id, *commitment).await.map_err(|e| AppError::from_store(e, &[], ""))?;
     }
@@ -196,7 +199,13 @@ pub struct CheckResult {
     /// a failed check: suspend the commitment too
     #[serde(default)]
     pub suspend: bool,
+    /// a failed check: the category of the work order it files (default epidemic_supplies)
+    #[serde(default)]
+    pub category: Option<String>,
 }
+
+/// The category a failed check's order is filed under when the checker names none.
+pub const DEFAULT_CHECK_CATEGORY: &str = "epidemic_supplies";
 
 /// Records a spot check; a failed one files a work order (and may suspend the
 /// commitment, closing the business again).
@@ -226,13 +235,17 @@ pub async fn record(cx: &WorkContext, actor: &Actor, id: i64, input: &CheckResul
     let order = if input.passed {
         None
     } else {
+        // filed as an inspection (督导检查) without a source_ref: an inspection's
+        // source_ref names a finding, and a spot check's id is not one; the
+        // check names its order (work_order_id) and the text names the check
+        let category = input.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).unwrap_or(DEFAULT_CHECK_CATEGORY);
         let demand = OrderInput {
             enterprise_id: Some(check.enterprise_id),
-            category: "epidemic_supplies".into(),
+            category: category.into(),
             title: format!("承诺制复工抽查未通过：{}", check.enterprise_name),
-            description: note.clone(),
+            description: format!("承诺制复工抽查#{}（抽查批次#{}，承诺书#{}）未通过：{note}", check.id, check.draw_id, check.commitment_id),
             source: Some("inspection".into()),
-            source_ref: Some(check.id),
+            source_ref: None,
             ..OrderInput::default()
         };
         let filer = Actor { role: Role::Leader, ..actor.clone() };
@@ -242,9 +255,12 @@ pub async fn record(cx: &WorkContext, actor: &Actor, id: i64, input: &CheckResul
     repo::record_spot_check(&mut tx, id, input.passed, &today, &inspector, &note, order).await?;
     if !input.passed && input.suspend {
         repo::suspend_commitment(&mut tx, check.commitment_id, &note, &cx.now_text()).await?;
+        // closed again: nobody at work, but the business still has its workers
+        let last = repo::latest_report(&mut tx, check.enterprise_id, &today).await?;
+        let workers_total = last.map(|r| r.workers_total).unwrap_or(0);
         let closed =
             StatusReport {
-                status: ResumptionStatus::NotResumed, workers_back: 0, workers_total: 0, capacity_pct: 0, note: "抽查未通过，暂停营业整改".into()
+                status: ResumptionStatus::NotResumed, workers_back: 0, workers_total, capacity_pct: 0, note: "抽查未通过，暂停营业整改".into()
             };
         repo::put_report(&mut tx, check.enterprise_id, &today, &closed, (actor.user_id > 0).then_some(actor.user_id), &cx.now_text())
             .await
@@ -257,4 +273,234 @@ pub async fn record(cx: &WorkContext, actor: &Actor, id: i64, input: &CheckResul
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+// ---- the checklist, configured by the administrator ---------------------------
+
+/// Every checklist item, deactivated ones too (the administrator's view).
+///
+/// # Errors
+/// `Forbidden` for everyone but the administrator.
+pub async fn checklist_all(cx: &WorkContext, actor: &Actor) -> Result<Vec<ChecklistItem>, AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut conn = cx.db.pool().acquire().await?;
+    Ok(repo::all_checklist(&mut conn).await?)
+}
+
+/// A checklist item as the form or JSON gives it.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+pub struct ChecklistInput {
+    /// what the business promises, e.g. 每日对经营场所消毒不少于两次
+    pub text: String,
+    /// where it stands in the list (smaller first; default 0)
+    #[serde(default)]
+    pub sort: Option<i64>,
+    /// false deactivates it: no longer asked for, kept for the commitments that ticked it
+    #[serde(default)]
+    pub active: Option<bool>,
+}
+
+fn check_item(input: &ChecklistInput) -> Result<(String, i64), AppError> {
+    let mut errors = Vec::new();
+    let text = required_text("text", "防疫措施", &input.text, 200).map_err(|e| errors.push(e)).unwrap_or_default();
+    let sort = input.sort.unwrap_or(0);
+    if !(0..=1000).contains(&sort) {
+        errors.push(FieldError::new("sort", "排序应为0到1000之间的整数"));
+    }
+    if errors.is_empty() { Ok((text, sort)) } else { Err(errors.into()) }
+}
+
+/// Adds an item every later commitment must tick (administrator).
+///
+/// # Errors
+/// `Forbidden`; `Validation` for an empty text or a bad sort.
+pub async fn add_item(cx: &WorkContext, actor: &Actor, input: &ChecklistInput) -> Result<ChecklistItem, AppError> {
+    actor.require(&[Role::Admin])?;
+    let (text, sort) = check_item(input)?;
+    let mut tx = cx.db.begin_write().await?;
+    let id = repo::insert_checklist_item(&mut tx, &text, sort).await.map_err(|e| AppError::from_store(e, &[], ""))?;
+    let item = repo::find_checklist_item(&mut tx, id).await?.ok_or(AppError::NotFound("防疫措施"))?;
+    let mut entry = actor.audit("create", "checklist_item", Some(id));
+    entry.after = snapshot(&item);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(item)
+}
+
+/// Edits an item's text or place, or (de)activates it (administrator). Past
+/// commitments keep the codes they ticked; a deactivated item is no longer asked for.
+///
+/// # Errors
+/// `Forbidden`; `NotFound`; `Validation`.
+pub async fn edit_item(cx: &WorkContext, actor: &Actor, id: i64, input: &ChecklistInput) -> Result<ChecklistItem, AppError> {
+    actor.require(&[Role::Admin])?;
+    let (text, sort) = check_item(input)?;
+    let mut tx = cx.db.begin_write().await?;
+    let before = repo::find_checklist_item(&mut tx, id).await?.ok_or(AppError::NotFound("防疫措施"))?;
+    let active = input.active.unwrap_or(before.active == 1);
+    if !active && before.active == 1 && repo::active_checklist(&mut tx).await?.len() <= 1 {
+        return Err(AppError::field("active", "至少保留一项须承诺的防疫措施"));
+    }
+    repo::update_checklist_item(&mut tx, id, &text, sort, active).await?;
+    let after = repo::find_checklist_item(&mut tx, id).await?.ok_or(AppError::NotFound("防疫措施"))?;
+    let mut entry = actor.audit("update", "checklist_item", Some(id));
+    entry.before = snapshot(&before);
+    entry.after = snapshot(&after);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---- one commitment and its timeline ------------------------------------------
+
+/// One step of a commitment's history.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TimelineStep {
+    /// when (a timestamp, or a day for a check's result)
+    pub at: String,
+    /// submitted, drawn, checked, suspended
+    pub kind: String,
+    /// what happened, in Chinese
+    pub text: String,
+    pub draw_id: Option<i64>,
+    pub seed: Option<String>,
+    pub spot_check_id: Option<i64>,
+    /// a check's result: true passed, false failed
+    pub passed: Option<bool>,
+    /// the work order a failed check filed
+    pub work_order_id: Option<i64>,
+}
+
+impl TimelineStep {
+    fn new(at: &str, kind: &str, text: String) -> Self {
+        TimelineStep { at: at.to_string(), kind: kind.to_string(), text, draw_id: None, seed: None, spot_check_id: None, passed: None, work_order_id: None }
+    }
+}
+
+/// An item of the checklist as the commitment answered it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TickedItem {
+    pub code: String,
+    pub text: String,
+    pub ticked: bool,
+}
+
+/// A commitment with what it ticked and what happened to it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CommitmentDetail {
+    pub commitment: CommitmentRow,
+    pub items: Vec<TickedItem>,
+    pub timeline: Vec<TimelineStep>,
+}
+
+/// A commitment in the actor's scope, with its timeline: submitted (and
+/// reopened at once), drawn for a spot check (draw and seed), checked (and the
+/// work order a failure filed), suspended.
+///
+/// # Errors
+/// `NotFound`; `Forbidden` outside the actor's scope (an enterprise sees only
+/// its own, a township its own township's).
+pub async fn show(cx: &WorkContext, actor: &Actor, id: i64) -> Result<CommitmentDetail, AppError> {
+    let mut conn = cx.db.pool().acquire().await?;
+    let c = repo::find_commitment(&mut conn, id).await?.ok_or(AppError::NotFound("复工承诺"))?;
+    let allowed = match actor.role {
+        Role::Admin | Role::Leader | Role::Department => true,
+        Role::Township => actor.township_id == Some(c.township_id),
+        Role::Enterprise => actor.enterprise_id == Some(c.enterprise_id),
+        _ => false,
+    };
+    if !allowed {
+        return Err(AppError::Forbidden("无权查看该复工承诺"));
+    }
+    let ticked: Vec<String> = serde_json::from_str(&c.items_json).unwrap_or_default();
+    let all = repo::all_checklist(&mut conn).await?;
+    let mut items: Vec<TickedItem> = all
+        .iter()
+        .filter(|i| i.active == 1 || ticked.contains(&i.code))
+        .map(|i| TickedItem { code: i.code.clone(), text: i.text.clone(), ticked: ticked.contains(&i.code) })
+        .collect();
+    // a code no longer in the list (should not happen: items are deactivated, never deleted)
+    items.extend(ticked.iter().filter(|code| !all.iter().any(|i| &i.code == *code)).map(|code| TickedItem {
+        code: code.clone(),
+        text: code.clone(),
+        ticked: true,
+    }));
+    // in the order things can happen (a check's result carries only its day,
+    // so sorting by time would misplace it): submitted, each draw and its
+    // result, then a suspension, which only a failed check makes
+    let mut timeline = vec![TimelineStep::new(&c.submitted_at, "submitted", format!("{}签署承诺书并提交，即时复工营业", c.signer))];
+    for k in repo::checks_of_commitment(&mut conn, c.id).await? {
+        timeline.push(TimelineStep {
+            draw_id: Some(k.draw_id),
+            seed: Some(k.seed.clone()),
+            spot_check_id: Some(k.id),
+            ..TimelineStep::new(&k.drawn_at, "drawn", format!("被抽查批次#{}随机抽中（随机种子{}）", k.draw_id, k.seed))
+        });
+        if let Some(on) = &k.checked_on {
+            let passed = k.state == "passed";
+            let verdict = if passed { "抽查通过" } else { "抽查未通过" };
+            let mut text = format!("{verdict}（检查人：{}）", k.inspector.as_deref().unwrap_or(""));
+            if let Some(note) = k.note.as_deref().filter(|n| !n.is_empty()) {
+                text.push('：');
+                text.push_str(note);
+            }
+            if let Some(order) = k.work_order_id {
+                text.push_str(&format!("，已交办工单#{order}"));
+            }
+            timeline.push(TimelineStep {
+                draw_id: Some(k.draw_id),
+                spot_check_id: Some(k.id),
+                passed: Some(passed),
+                work_order_id: k.work_order_id,
+                ..TimelineStep::new(on, "checked", text)
+            });
+        }
+    }
+    if let Some(at) = &c.suspended_at {
+        timeline.push(TimelineStep::new(at, "suspended", format!("暂停营业整改：{}", c.suspension_reason.as_deref().unwrap_or(""))));
+    }
+    Ok(CommitmentDetail { commitment: c, items, timeline })
+}
+
+// ---- draws -----------------------------------------------------------------
+
+/// A draw with the commitments it picked.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct DrawDetail {
+    pub draw: DrawRow,
+    /// the population's ids, when recorded (draws since the population was kept)
+    pub population_ids: Option<Vec<i64>>,
+    /// the commitments drawn, in the draw's order
+    pub drawn: Vec<SpotCheckRow>,
+}
+
+fn staff_of_checks(actor: &Actor) -> Result<(), AppError> {
+    match actor.role {
+        Role::Admin | Role::Leader | Role::Department | Role::Township => Ok(()),
+        _ => Err(AppError::Forbidden("您的角色无权查看抽查")),
+    }
+}
+
+/// The draws, newest first (who may see spot checks may see how they were drawn).
+///
+/// # Errors
+/// `Forbidden` outside the staff who see spot checks.
+pub async fn list_draws(cx: &WorkContext, actor: &Actor, page: &PageRequest) -> Result<Page<DrawRow>, AppError> {
+    staff_of_checks(actor)?;
+    Ok(repo::list_draws(&cx.db, page).await?)
+}
+
+/// One draw: its seed, share, population and the commitments drawn. A township
+/// sees every drawn commitment's name: the draw is the zone's, and its
+/// fairness is only checkable whole.
+///
+/// # Errors
+/// `Forbidden`; `NotFound`.
+pub async fn show_draw(cx: &WorkContext, actor: &Actor, id: i64) -> Result<DrawDetail, AppError> {
+    staff_of_checks(actor)?;
+    let mut conn = cx.db.pool().acquire().await?;
+    let draw = repo::find_draw(&mut conn, id).await?.ok_or(AppError::NotFound("抽查批次"))?;
+    let drawn = repo::drawn_commitments(&mut conn, id).await?;
+    let population_ids = draw.population_json.as_deref().and_then(|j| serde_json::from_str(j).ok());
+    Ok(DrawDetail { draw, population_ids, drawn })
 }

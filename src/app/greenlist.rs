@@ -4,14 +4,17 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use sqlx::AnyConnection;
+
 use super::clock::{WorkContext, date_text, parse_date};
 use super::{Actor, snapshot};
 use crate::domain::registry::required_text;
+use crate::domain::resumption::{LIMIT_SHARE, green_limits};
 use crate::domain::{EnterpriseKind, FieldError, Role};
 use crate::error::AppError;
 use crate::store::registry as reg;
-use crate::store::resumption::{self as repo, GreenListEntry, ReportFilter, TeamMember};
-use crate::store::workorder::{self as orders, OrderFilter};
+use crate::store::resumption::{self as repo, GreenFilter, GreenListEntry, ReportFilter, TeamMember};
+use crate::store::workorder::{self as orders, NewEvent, OrderFilter};
 use crate::store::{Page, PageRequest, audit};
 
 /// Listing or delisting an enterprise.
@@ -34,6 +37,8 @@ fn check_listing(cx: &WorkContext, input: &ListingInput) -> Result<(String, Stri
 }
 
 /// Puts an export-oriented enterprise on the green list (leader or admin).
+/// Its open orders of normal priority are raised to high at once (each with a
+/// line in its timeline), as its new orders are when filed.
 ///
 /// # Errors
 /// `Forbidden`; `Validation` for an enterprise that is not foreign-trade or
@@ -49,8 +54,25 @@ pub async fn add(cx: &WorkContext, actor: &Actor, input: &ListingInput) -> Resul
     let id = repo::add_to_green_list(&mut tx, e.id, &on, &reason, &cx.now_text())
         .await
         .map_err(|err| AppError::from_store(err, &[("", "enterprise_id", "该企业已在绿名单中")], ""))?;
+    let at = cx.now_text();
+    let raised = repo::raise_open_orders(&mut tx, e.id, &at).await?;
+    for (order, state, department) in &raised {
+        let event = NewEvent {
+            order_id: *order,
+            at: &at,
+            actor_id: (actor.user_id > 0).then_some(actor.user_id),
+            actor_name: &actor.display_name,
+            action: "note",
+            from_state: Some(state),
+            to_state: state,
+            department_id: *department,
+            note: "企业列入绿名单，优先级提升为“高”",
+        };
+        orders::insert_event(&mut tx, &event).await?;
+    }
     let mut entry = actor.audit("create", "green_list", Some(id));
-    entry.after = Some(serde_json::json!({"enterprise_id": e.id, "added_on": on, "reason": reason}));
+    entry.after =
+        Some(serde_json::json!({"enterprise_id": e.id, "added_on": on, "reason": reason, "orders_raised": raised.iter().map(|r| r.0).collect::<Vec<_>>()}));
     audit::append(&mut tx, &entry).await?;
     tx.commit().await?;
     current_entry(cx, e.id).await
@@ -75,7 +97,8 @@ pub async fn remove(cx: &WorkContext, actor: &Actor, input: &ListingInput) -> Re
 }
 
 async fn current_entry(cx: &WorkContext, enterprise_id: i64) -> Result<GreenListEntry, AppError> {
-    let page = repo::list_green_list(&cx.db, true, &PageRequest { page: Some(1), per_page: Some(PageRequest::MAX_PER_PAGE) }).await?;
+    let f = GreenFilter { current_only: true, enterprise_id: Some(enterprise_id), ..GreenFilter::default() };
+    let page = repo::list_green_list(&cx.db, &f, &PageRequest { page: Some(1), per_page: Some(1) }).await?;
     page.items.into_iter().find(|g| g.enterprise_id == enterprise_id).ok_or(AppError::NotFound("绿名单记录"))
 }
 
@@ -136,15 +159,21 @@ pub struct GreenListed {
 }
 
 /// The green list (current, or `history` with past memberships), with each
-/// enterprise's team, open orders and latest status.
+/// enterprise's team, open orders and latest status — of the actor's rows: a
+/// township's own enterprises, an officer's own, the whole zone for the rest
+/// of the staff.
 ///
 /// # Errors
-/// `Forbidden` outside the zone's staff.
+/// `Forbidden` outside the zone's staff, or for an account bound to nothing.
 pub async fn view(cx: &WorkContext, actor: &Actor, history: bool, page: &PageRequest) -> Result<Page<GreenListed>, AppError> {
-    if !actor.role.is_staff() {
-        return Err(AppError::Forbidden("您的角色无权查看绿名单"));
+    let mut f = GreenFilter { current_only: !history, ..GreenFilter::default() };
+    match actor.role {
+        Role::Admin | Role::Leader | Role::Department => {}
+        Role::Township => f.township_id = Some(actor.township_id.ok_or(AppError::Forbidden("账号未绑定乡镇办"))?),
+        Role::Officer => f.only_cadre = Some(actor.cadre_id.ok_or(AppError::Forbidden("账号未绑定干部"))?),
+        Role::Enterprise | Role::Volunteer | Role::Isolation => return Err(AppError::Forbidden("您的角色无权查看绿名单")),
     }
-    let list = repo::list_green_list(&cx.db, !history, page).await?;
+    let list = repo::list_green_list(&cx.db, &f, page).await?;
     let mut conn = cx.db.pool().acquire().await?;
     let mut items = Vec::with_capacity(list.items.len());
     for entry in list.items {
@@ -174,4 +203,80 @@ pub async fn view(cx: &WorkContext, actor: &Actor, history: bool, page: &PageReq
         });
     }
     Ok(Page { items, total: list.total, page: list.page, per_page: list.per_page })
+}
+
+/// The green list's tighter limits: shares of each category's limits that a
+/// listed enterprise's orders run on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct GreenLimits {
+    /// share of the sign-for limit, 10–100 (%); a one-day limit below 100% is the same day
+    pub sign_percent: i64,
+    /// share of the resolve limit, 10–100 (%), at least one working day
+    pub resolve_percent: i64,
+}
+
+const SIGN_KEY: &str = "green_list_sign_percent";
+const RESOLVE_KEY: &str = "green_list_resolve_percent";
+
+async fn read_limits(conn: &mut AnyConnection) -> Result<GreenLimits, sqlx::Error> {
+    Ok(GreenLimits {
+        sign_percent: repo::setting_i64(conn, SIGN_KEY, 100).await?.clamp(*LIMIT_SHARE.start(), *LIMIT_SHARE.end()),
+        resolve_percent: repo::setting_i64(conn, RESOLVE_KEY, 50).await?.clamp(*LIMIT_SHARE.start(), *LIMIT_SHARE.end()),
+    })
+}
+
+/// The limits in force (any of the staff may read them: they explain deadlines).
+///
+/// # Errors
+/// `Forbidden` outside the staff.
+pub async fn limits(cx: &WorkContext, actor: &Actor) -> Result<GreenLimits, AppError> {
+    if !actor.role.is_staff() {
+        return Err(AppError::Forbidden("您的角色无权查看绿名单时限设置"));
+    }
+    let mut conn = cx.db.pool().acquire().await?;
+    Ok(read_limits(&mut conn).await?)
+}
+
+/// Sets the limits (administrator); orders assigned from now on run on them.
+///
+/// # Errors
+/// `Forbidden`; `Validation` for a share outside 10–100%.
+pub async fn set_limits(cx: &WorkContext, actor: &Actor, input: &GreenLimits) -> Result<GreenLimits, AppError> {
+    actor.require(&[Role::Admin])?;
+    let mut errors = Vec::new();
+    for (field, v) in [("sign_percent", input.sign_percent), ("resolve_percent", input.resolve_percent)] {
+        if !LIMIT_SHARE.contains(&v) {
+            errors.push(FieldError::new(field, "时限比例应为10%到100%之间的整数"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let mut tx = cx.db.begin_write().await?;
+    let before = read_limits(&mut tx).await?;
+    repo::set_setting(&mut tx, SIGN_KEY, &input.sign_percent.to_string()).await?;
+    repo::set_setting(&mut tx, RESOLVE_KEY, &input.resolve_percent.to_string()).await?;
+    let mut entry = actor.audit("update", "green_list_limits", None);
+    entry.before = snapshot(&before);
+    entry.after = snapshot(input);
+    audit::append(&mut tx, &entry).await?;
+    tx.commit().await?;
+    Ok(*input)
+}
+
+/// The sign-for and resolve limits (working days) of an order of
+/// `enterprise_id` whose category allows `sign_days` and `resolve_days`: the
+/// green list's shares when the enterprise is listed, the category's own
+/// otherwise. The work-order engine asks this whenever it hands an order on.
+///
+/// # Errors
+/// Only a database failure.
+pub async fn order_limits(conn: &mut AnyConnection, enterprise_id: Option<i64>, sign_days: i64, resolve_days: i64) -> Result<(i64, i64), sqlx::Error> {
+    match enterprise_id {
+        Some(e) if repo::is_green_listed(conn, e).await? => {
+            let l = read_limits(conn).await?;
+            Ok(green_limits(sign_days, resolve_days, l.sign_percent, l.resolve_percent))
+        }
+        _ => Ok((sign_days, resolve_days)),
+    }
 }

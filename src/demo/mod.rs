@@ -132,6 +132,8 @@ pub async fn load(db: &Db, password: &str) -> Result<DemoSummary, AppError> {
         summary_users.push((u.username.to_string(), crate::web::i18n::Lang::Zh.role(u.role).to_string()));
     }
     let ids = orders::Ids { townships: &townships, departments: &departments, enterprises: &enterprises, cadres: &cadres };
+    // the green list first: its enterprises' orders are filed with priority
+    resumption::green_list(db, &ids).await?;
     let history = orders::load(db, password, &ids).await?;
     resumption::load(db, &ids).await?;
     projects::load(db, &ids).await?;

@@ -190,6 +190,19 @@ pub fn series(reports: &[Reported], enterprises: i64, days: impl Iterator<Item =
     out
 }
 
+/// The limits, in working days, of a green-list enterprise's order: shares
+/// (percent) of its category's sign-for and resolve limits. Resolving keeps at
+/// least one working day; signing for may come down to the same working day
+/// (0), which is how a one-day sign-for limit is tightened at all.
+pub fn green_limits(sign_days: i64, resolve_days: i64, sign_pct: i64, resolve_pct: i64) -> (i64, i64) {
+    let share = |days: i64, pct: i64| days.max(0) * pct.clamp(0, 100) / 100;
+    (share(sign_days, sign_pct).min(sign_days.max(0)), share(resolve_days, resolve_pct).max(1))
+}
+
+/// A share of a limit an administrator may set: 10–100 % (a limit cut below a
+/// tenth could not be met; above 100 it would not be priority at all).
+pub const LIMIT_SHARE: std::ops::RangeInclusive<i64> = 10..=100;
+
 /// The checklist items a commitment left unticked; empty when it is complete.
 pub fn unticked<'a>(required: &'a [(String, String)], ticked: &[String]) -> Vec<&'a str> {
     required.iter().filter(|(code, _)| !ticked.contains(code)).map(|(_, text)| text.as_str()).collect()
@@ -265,6 +278,13 @@ mod tests {
         assert_eq!((s[2].known, s[2].resumed, s[2].full_production), (2, 2, 1));
         assert_eq!(s[2].resumption_rate(), Some(2.0 / 3.0));
         assert_eq!(s[2].worker_return_rate(), Some(110.0 / 150.0));
+    }
+
+    #[test]
+    fn green_limits_are_shares_of_the_category_limits() {
+        assert_eq!(green_limits(1, 10, 100, 50), (1, 5));
+        assert_eq!(green_limits(1, 10, 50, 30), (0, 3), "half a day: sign for the same day");
+        assert_eq!(green_limits(2, 1, 50, 10), (1, 1), "resolving keeps a working day");
     }
 
     #[test]

@@ -347,16 +347,62 @@ pub async fn remove_from_green_list(conn: &mut AnyConnection, enterprise_id: i64
     Ok(done.rows_affected() > 0)
 }
 
-/// The current green list, or the whole history.
-pub async fn list_green_list(db: &Db, current_only: bool, page: &PageRequest) -> Result<Page<GreenListEntry>, sqlx::Error> {
-    let clause = if current_only { " WHERE g.removed_on IS NULL" } else { "" };
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM green_list g{clause}")).fetch_one(db.pool()).await?;
-    let items = sqlx::query_as(&format!("{GREEN_SELECT}{clause} ORDER BY g.removed_on IS NOT NULL, e.name, g.id DESC LIMIT $1 OFFSET $2"))
-        .bind(page.per_page())
-        .bind(page.offset())
+/// Which memberships a green-list view shows (the use case sets the scope).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct GreenFilter {
+    /// only current memberships (else the history too)
+    pub current_only: bool,
+    pub enterprise_id: Option<i64>,
+    pub township_id: Option<i64>,
+    /// only the enterprises this cadre serves as officer
+    pub only_cadre: Option<i64>,
+}
+
+/// The current green list, or the whole history, within a scope.
+pub async fn list_green_list(db: &Db, f: &GreenFilter, page: &PageRequest) -> Result<Page<GreenListEntry>, sqlx::Error> {
+    let mut c = Conditions::default();
+    if f.current_only {
+        c.push_raw("g.removed_on IS NULL");
+    }
+    if let Some(e) = f.enterprise_id {
+        c.push("g.enterprise_id = {}", e);
+    }
+    if let Some(t) = f.township_id {
+        c.push("e.township_id = {}", t);
+    }
+    if let Some(cadre) = f.only_cadre {
+        c.push("e.id IN (SELECT enterprise_id FROM officer_assignments WHERE cadre_id = {} AND ended_on IS NULL)", cadre);
+    }
+    let total: i64 =
+        sqlx::query_scalar_with(&format!("SELECT COUNT(*) FROM green_list g JOIN enterprises e ON e.id = g.enterprise_id{}", c.where_sql()), c.args())
+            .fetch_one(db.pool())
+            .await?;
+    let (limit, args) = c.limit_sql(page);
+    let items = sqlx::query_as_with(&format!("{GREEN_SELECT}{} ORDER BY g.removed_on IS NOT NULL, e.name, g.id DESC{limit}", c.where_sql()), args)
         .fetch_all(db.pool())
         .await?;
     Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+/// Raises the open orders of an enterprise that are of normal priority to
+/// high (it was put on the green list), each a new version; the ids, states
+/// and departments of the orders raised, for their timelines.
+pub async fn raise_open_orders(conn: &mut AnyConnection, enterprise_id: i64, at: &str) -> Result<Vec<(i64, String, Option<i64>)>, sqlx::Error> {
+    let raised: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, state, department_id FROM work_orders WHERE enterprise_id = $1 AND priority = 'normal' AND state IN ('submitted', 'assigned', 'in_progress') \
+         AND merged_into IS NULL ORDER BY id",
+    )
+    .bind(enterprise_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (id, _, _) in &raised {
+        sqlx::query("UPDATE work_orders SET priority = 'high', version = version + 1, updated_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(raised)
 }
 
 /// A member of a service team (服务专班).
@@ -393,6 +439,16 @@ pub async fn set_service_team(conn: &mut AnyConnection, enterprise_id: i64, memb
     Ok(())
 }
 
+/// Writes a setting, adding it when it is not there yet.
+pub async fn set_setting(conn: &mut AnyConnection, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bind(key)
+        .bind(value)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
 /// An integer setting, or `default` when unset or unreadable.
 pub async fn setting_i64(conn: &mut AnyConnection, key: &str, default: i64) -> Result<i64, sqlx::Error> {
     let v: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(conn).await?;
@@ -408,10 +464,46 @@ pub struct ChecklistItem {
     pub code: String,
     pub text: String,
     pub sort: i64,
+    /// 1 while a commitment must tick it; 0 once deactivated (kept for the
+    /// commitments that ticked it)
+    pub active: i64,
 }
 
 pub async fn active_checklist(conn: &mut AnyConnection) -> Result<Vec<ChecklistItem>, sqlx::Error> {
-    sqlx::query_as("SELECT id, code, text, sort FROM checklist_items WHERE active = 1 ORDER BY sort, id").fetch_all(conn).await
+    sqlx::query_as("SELECT id, code, text, sort, active FROM checklist_items WHERE active = 1 ORDER BY sort, id").fetch_all(conn).await
+}
+
+/// Every checklist item, deactivated ones last.
+pub async fn all_checklist(conn: &mut AnyConnection) -> Result<Vec<ChecklistItem>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, text, sort, active FROM checklist_items ORDER BY active DESC, sort, id").fetch_all(conn).await
+}
+
+pub async fn find_checklist_item(conn: &mut AnyConnection, id: i64) -> Result<Option<ChecklistItem>, sqlx::Error> {
+    sqlx::query_as("SELECT id, code, text, sort, active FROM checklist_items WHERE id = $1").bind(id).fetch_optional(conn).await
+}
+
+/// Adds an item; its code is made from the next id (`item7`), since codes
+/// only tie commitments to items and an administrator need not invent one.
+pub async fn insert_checklist_item(conn: &mut AnyConnection, text: &str, sort: i64) -> Result<i64, StoreError> {
+    let next: i64 = sqlx::query_scalar("SELECT CAST(COALESCE(MAX(id), 0) + 1 AS BIGINT) FROM checklist_items").fetch_one(&mut *conn).await?;
+    sqlx::query_scalar("INSERT INTO checklist_items (code, text, sort, active) VALUES ($1, $2, $3, 1) RETURNING id")
+        .bind(format!("item{next}"))
+        .bind(text)
+        .bind(sort)
+        .fetch_one(conn)
+        .await
+        .map_err(StoreError::classify)
+}
+
+pub async fn update_checklist_item(conn: &mut AnyConnection, id: i64, text: &str, sort: i64, active: bool) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE checklist_items SET text = $1, sort = $2, active = $3 WHERE id = $4")
+        .bind(text)
+        .bind(sort)
+        .bind(i64::from(active))
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// A commitment with its business's name.
@@ -508,22 +600,26 @@ pub async fn undrawn_active_commitments(conn: &mut AnyConnection) -> Result<Vec<
     .await
 }
 
+/// Records a draw with its seed and the population (ids) it drew from.
 pub async fn insert_draw(
     conn: &mut AnyConnection,
     at: &str,
     seed: &str,
     share_pct: i64,
-    population: i64,
+    population: &[i64],
     drawn: i64,
     by: Option<i64>,
 ) -> Result<i64, StoreError> {
-    sqlx::query_scalar("INSERT INTO spot_check_draws (drawn_at, seed, share_pct, population, drawn, drawn_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
-        .bind(at)
-        .bind(seed)
-        .bind(share_pct)
-        .bind(population)
-        .bind(drawn)
-        .bind(by)
+    sqlx::query_scalar(
+        "INSERT INTO spot_check_draws (drawn_at, seed, share_pct, population, drawn, drawn_by, population_json) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(at)
+    .bind(seed)
+    .bind(share_pct)
+    .bind(population.len() as i64)
+    .bind(drawn)
+    .bind(by)
+    .bind(serde_json::to_string(population).unwrap_or_else(|_| "[]".into()))
         .fetch_one(conn)
         .await
         .map_err(StoreError::classify)
@@ -725,4 +821,75 @@ pub async fn green_list_brief(db: &Db, day: &str, township_id: Option<i64>, limi
         query = query.bind(t);
     }
     query.fetch_all(db.pool()).await
+}
+
+// ---- draws and a commitment's history ---------------------------------------
+
+/// A spot-check draw as recorded: when, the seed, the share and the population.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct DrawRow {
+    pub id: i64,
+    pub drawn_at: String,
+    /// the seed of the generator, as a decimal u64
+    pub seed: String,
+    pub share_pct: i64,
+    /// how many commitments were in force and not yet drawn
+    pub population: i64,
+    /// how many were drawn
+    pub drawn: i64,
+    /// the ids of the population, as a JSON list (absent for draws made before it was kept)
+    pub population_json: Option<String>,
+}
+
+const DRAW_SELECT: &str = "SELECT d.id, d.drawn_at, d.seed, d.share_pct, d.population, d.drawn, d.population_json FROM spot_check_draws d";
+
+pub async fn find_draw(conn: &mut AnyConnection, id: i64) -> Result<Option<DrawRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{DRAW_SELECT} WHERE d.id = $1")).bind(id).fetch_optional(conn).await
+}
+
+/// Draws, newest first.
+pub async fn list_draws(db: &Db, page: &PageRequest) -> Result<Page<DrawRow>, sqlx::Error> {
+    let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM spot_check_draws").fetch_one(db.pool()).await?;
+    let items =
+        sqlx::query_as(&format!("{DRAW_SELECT} ORDER BY d.id DESC LIMIT $1 OFFSET $2")).bind(page.per_page()).bind(page.offset()).fetch_all(db.pool()).await?;
+    Ok(Page { items, total, page: page.page(), per_page: page.per_page() })
+}
+
+/// The commitments a draw picked, in the order the draw picked them (check ids follow it).
+pub async fn drawn_commitments(conn: &mut AnyConnection, draw_id: i64) -> Result<Vec<SpotCheckRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{SPOT_SELECT} WHERE s.draw_id = $1 ORDER BY s.id")).bind(draw_id).fetch_all(conn).await
+}
+
+/// A spot check of one commitment, with its draw's time and seed.
+#[derive(Debug, Clone, Serialize, FromRow, ToSchema)]
+pub struct CommitmentCheck {
+    pub id: i64,
+    pub draw_id: i64,
+    pub drawn_at: String,
+    pub seed: String,
+    /// pending, passed, failed
+    pub state: String,
+    pub checked_on: Option<String>,
+    pub inspector: Option<String>,
+    pub note: Option<String>,
+    pub work_order_id: Option<i64>,
+}
+
+pub async fn checks_of_commitment(conn: &mut AnyConnection, commitment_id: i64) -> Result<Vec<CommitmentCheck>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT s.id, s.draw_id, d.drawn_at, d.seed, s.state, s.checked_on, s.inspector, s.note, s.work_order_id \
+         FROM spot_checks s JOIN spot_check_draws d ON d.id = s.draw_id WHERE s.commitment_id = $1 ORDER BY s.id",
+    )
+    .bind(commitment_id)
+    .fetch_all(conn)
+    .await
+}
+
+/// An enterprise's latest report on or before a day, if any.
+pub async fn latest_report(conn: &mut AnyConnection, enterprise_id: i64, day: &str) -> Result<Option<ReportRow>, sqlx::Error> {
+    sqlx::query_as(&format!("{REPORT_SELECT} WHERE r.enterprise_id = $1 AND r.report_date <= $2 ORDER BY r.report_date DESC LIMIT 1"))
+        .bind(enterprise_id)
+        .bind(day)
+        .fetch_optional(conn)
+        .await
 }

@@ -10,12 +10,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::List;
-use crate::app::commitment::{self, CheckResult, CommitmentInput, DrawInput, Drawn};
-use crate::app::greenlist::{self, GreenListed, ListingInput, TeamInput};
+use crate::app::commitment::{self, CheckResult, ChecklistInput, CommitmentDetail, CommitmentInput, DrawDetail, DrawInput, Drawn};
+use crate::app::greenlist::{self, GreenLimits, GreenListed, ListingInput, TeamInput};
 use crate::app::resumption::{self as uc, ReportInput, ReportQuery, Series};
 use crate::error::AppError;
 use crate::store::PageRequest;
-use crate::store::resumption::{ChecklistItem, CommitmentRow, GreenListEntry, ReportRow, SpotCheckRow, TeamMember};
+use crate::store::resumption::{ChecklistItem, CommitmentRow, DrawRow, GreenListEntry, ReportRow, SpotCheckRow, TeamMember};
 use crate::web::AppState;
 use crate::web::error::ErrorBody;
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery, ApiUser};
@@ -29,9 +29,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(show_green_list, add_to_green_list))
         .routes(routes!(remove_from_green_list))
         .routes(routes!(set_service_team))
-        .routes(routes!(show_checklist))
+        .routes(routes!(show_green_limits, set_green_limits))
+        .routes(routes!(show_checklist, add_checklist_item))
+        .routes(routes!(edit_checklist_item))
         .routes(routes!(list_commitments, submit_commitment))
-        .routes(routes!(draw_spot_checks))
+        .routes(routes!(show_commitment))
+        .routes(routes!(list_draws, draw_spot_checks))
+        .routes(routes!(show_draw))
         .routes(routes!(list_spot_checks))
         .routes(routes!(record_spot_check))
 }
@@ -152,10 +156,55 @@ pub async fn set_service_team(
     Ok(Json(greenlist::set_team(&s.work(), &actor, enterprise_id, &input).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/commitment-checklist", tag = "resumption", security(("bearer" = [])),
-    responses((status = 200, description = "the epidemic-prevention items a commitment must tick", body = List<ChecklistItem>), (status = 401, body = ErrorBody)))]
-pub async fn show_checklist(State(s): State<AppState>, _user: ApiUser) -> Result<Json<List<ChecklistItem>>, AppError> {
-    Ok(Json(commitment::checklist(&s.work()).await?.into()))
+#[utoipa::path(get, path = "/api/v1/green-list-limits", tag = "resumption", security(("bearer" = [])),
+    responses((status = 200, description = "the shares of their categories' limits that green-list enterprises' orders run on", body = GreenLimits), (status = 403, body = ErrorBody)))]
+pub async fn show_green_limits(State(s): State<AppState>, ApiUser(actor): ApiUser) -> Result<Json<GreenLimits>, AppError> {
+    Ok(Json(greenlist::limits(&s.work(), &actor).await?))
+}
+
+#[utoipa::path(put, path = "/api/v1/green-list-limits", tag = "resumption", request_body = GreenLimits, security(("bearer" = [])),
+    responses((status = 200, description = "set: orders handed on from now run on them", body = GreenLimits), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_green_limits(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiJson(input): ApiJson<GreenLimits>) -> Result<Json<GreenLimits>, AppError> {
+    Ok(Json(greenlist::set_limits(&s.work(), &actor, &input).await?))
+}
+
+/// Which checklist items to show.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct ChecklistQuery {
+    /// true: deactivated items too (administrator only)
+    pub all: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/commitment-checklist", tag = "resumption", params(ChecklistQuery), security(("bearer" = [])),
+    responses((status = 200, description = "the epidemic-prevention items a commitment must tick", body = List<ChecklistItem>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn show_checklist(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(q): ApiQuery<ChecklistQuery>,
+) -> Result<Json<List<ChecklistItem>>, AppError> {
+    let items = if q.all.unwrap_or(false) { commitment::checklist_all(&s.work(), &actor).await? } else { commitment::checklist(&s.work()).await? };
+    Ok(Json(items.into()))
+}
+
+#[utoipa::path(post, path = "/api/v1/commitment-checklist", tag = "resumption", request_body = ChecklistInput, security(("bearer" = [])),
+    responses((status = 201, description = "added: later commitments must tick it", body = ChecklistItem), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_checklist_item(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiJson(input): ApiJson<ChecklistInput>,
+) -> Result<(StatusCode, Json<ChecklistItem>), AppError> {
+    Ok((StatusCode::CREATED, Json(commitment::add_item(&s.work(), &actor, &input).await?)))
+}
+
+#[utoipa::path(put, path = "/api/v1/commitment-checklist/{id}", tag = "resumption", params(("id" = i64, Path)), request_body = ChecklistInput, security(("bearer" = [])),
+    responses((status = 200, description = "edited or (de)activated; past commitments keep what they ticked", body = ChecklistItem), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn edit_checklist_item(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(input): ApiJson<ChecklistInput>,
+) -> Result<Json<ChecklistItem>, AppError> {
+    Ok(Json(commitment::edit_item(&s.work(), &actor, id, &input).await?))
 }
 
 /// Which commitments to list.
@@ -186,6 +235,31 @@ pub async fn submit_commitment(
     ApiJson(input): ApiJson<CommitmentInput>,
 ) -> Result<(StatusCode, Json<CommitmentRow>), AppError> {
     Ok((StatusCode::CREATED, Json(commitment::submit(&s.work(), &actor, &input).await?)))
+}
+
+#[utoipa::path(get, path = "/api/v1/commitments/{id}", tag = "resumption", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "the commitment, what it ticked, and its timeline", body = CommitmentDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show_commitment(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<CommitmentDetail>, AppError> {
+    Ok(Json(commitment::show(&s.work(), &actor, id).await?))
+}
+
+/// A page of draws.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DrawQuery {
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/spot-check-draws", tag = "resumption", params(DrawQuery), security(("bearer" = [])),
+    responses((status = 200, description = "draws, newest first, with seed, share and population size", body = List<DrawRow>), (status = 403, body = ErrorBody)))]
+pub async fn list_draws(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiQuery(q): ApiQuery<DrawQuery>) -> Result<Json<List<DrawRow>>, AppError> {
+    Ok(Json(commitment::list_draws(&s.work(), &actor, &PageRequest { page: q.page, per_page: q.per_page }).await?.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/spot-check-draws/{id}", tag = "resumption", params(("id" = i64, Path)), security(("bearer" = [])),
+    responses((status = 200, description = "a draw: seed, share, population and the commitments drawn", body = DrawDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn show_draw(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<DrawDetail>, AppError> {
+    Ok(Json(commitment::show_draw(&s.work(), &actor, id).await?))
 }
 
 #[utoipa::path(post, path = "/api/v1/spot-check-draws", tag = "resumption", request_body = DrawInput, security(("bearer" = [])),

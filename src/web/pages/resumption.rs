@@ -548,12 +548,14 @@ pub struct CheckForm {
     pub note: String,
     #[serde(default)]
     pub suspend: String,
+    #[serde(default)]
+    pub category: String,
 }
 
 #[utoipa::path(post, path = "/spot-checks/{id}/result", tag = "pages", params(("id" = i64, Path)), responses((status = 303, description = "recorded"), (status = 422, description = "the page again, with the message", body = String, content_type = "text/html")))]
 pub async fn record_check(State(s): State<AppState>, lang: Lang, ApiPath(id): ApiPath<i64>, form: CsrfForm<CheckForm>) -> Result<Response, AppError> {
     let CsrfForm { user, form: f } = form;
-    let input = CheckResult { passed: f.passed == "true", inspector: f.inspector, note: f.note, suspend: f.suspend == "true" };
+    let input = CheckResult { passed: f.passed == "true", inspector: f.inspector, note: f.note, suspend: f.suspend == "true", category: Some(f.category) };
     match commitment::record(&s.work(), &user.actor, id, &input).await {
         Ok(_) => Ok(Redirect::to("/spot-checks").into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Conflict { .. })) => {
