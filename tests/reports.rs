@@ -249,7 +249,34 @@ async fn a_briefing_of_an_earlier_day_does_not_count_what_came_later(app: TestAp
     assert_eq!(figures(&after), (placed, paired + 1, observed + 1), "one placed and one ended; one pairing and one person more:\n{after}");
 }
 
+/// An order's full record and the duty roster print without their forms: a
+/// print button on each, and the stylesheet's print rules hide what is not
+/// the record.
+async fn an_order_and_the_duty_roster_print_as_records(app: TestApp) {
+    let client = common::browser_client();
+    common::page_log_in(&app, &client, "leader").await;
+    let order: i64 = sqlx::query_scalar("SELECT MIN(id) FROM work_orders WHERE state <> 'closed'").fetch_one(app.db.pool()).await.unwrap();
+    let html = client.get(app.url(&format!("/work-orders/{order}"))).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("id=\"print-order\"") && html.contains("data-print"), "the order has a print button");
+    assert!(html.contains("class=\"act\""), "the action forms are the section print hides");
+    let css = client.get(app.url("/static/style.css")).send().await.unwrap().text().await.unwrap();
+    let print = css.split("@media print").skip(1).collect::<String>();
+    for rule in ["section.act", ".roster-form", ".roster-hints", ".no-print"] {
+        assert!(print.contains(rule), "{rule} is hidden in print");
+    }
+
+    let client = common::browser_client();
+    common::page_log_in(&app, &client, "isolation").await;
+    let point: i64 = sqlx::query_scalar("SELECT MIN(id) FROM isolation_points").fetch_one(app.db.pool()).await.unwrap();
+    let res = client.get(app.url(&format!("/isolation/points/{point}/roster?from=2020-03-19&to=2020-03-20"))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"print-roster\"") && html.contains("roster-hints"), "the roster has a print button and marked hints");
+    assert!(html.contains("class=\"roster-form\""), "the generate form is marked for print to hide");
+}
+
 on_both_databases!(
+    an_order_and_the_duty_roster_print_as_records,
     a_township_users_dashboard_counts_its_own_township,
     the_dashboard_shows_industries_investment_rates_green_list_and_beds,
     a_briefing_of_an_earlier_day_does_not_count_what_came_later,

@@ -4,8 +4,10 @@
 use charts_rs::{BarChart, LineChart};
 use serde_json::json;
 
-/// The font the charts ask for: the CJK font Debian ships (fonts-noto-cjk).
-const FONT: &str = "Noto Sans CJK SC";
+/// The font the charts ask for: the CJK font Debian ships (fonts-noto-cjk),
+/// then the viewer's sans-serif (which may lack Chinese: README, "Fonts").
+/// charts-rs measures labels with its own font whatever the name says.
+const FONT: &str = "Noto Sans CJK SC, sans-serif";
 const WIDTH: u32 = 640;
 const HEIGHT: u32 = 320;
 
@@ -52,6 +54,7 @@ mod tests {
         let svg = line("复工率", &["3月1日".into(), "3月19日".into()], &[("复工率", vec![40.0, 86.7])], true);
         assert!(svg.starts_with("<svg") && svg.contains("复工率") && svg.contains("3月19日") && svg.contains("<path"));
         assert!(!svg.contains("style="), "no inline style: the CSP refuses it");
+        assert!(svg.contains("font-family=\"Noto Sans CJK SC, sans-serif\""), "the CJK font, then sans-serif: {svg}");
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("briefing.title", "每日通报", "Daily briefing"),
     ("briefing.date", "通报日期", "Date"),
     ("briefing.print", "打印", "Print"),
+    // the print button of every printable page (an order's record, the duty roster)
+    ("print.page", "打印", "Print"),
     ("briefing.show", "生成", "Show"),
     ("briefing.docx", "下载Word文档", "Download as Word"),
 ];
