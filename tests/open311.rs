@@ -507,6 +507,31 @@ async fn coordinates_are_accepted_after_orders_without_them(app: TestApp) {
     assert!(refused.is_empty(), "refused: {refused:#?}");
 }
 
+async fn an_officer_files_for_its_single_enterprise_and_is_told_when_it_serves_several(app: TestApp) {
+    let officer = app.token("officer").await;
+    let leader = app.token("leader").await;
+    let id = file(&app, &[("api_key", &officer), ("service_code", "logistics"), ("address_string", "恒丰电子北门"), ("description", "货车进园受阻")]).await;
+    let (_, order) = app.get(&format!("/api/v1/work-orders/{id}"), &leader).await;
+    assert_eq!(order["order"]["enterprise_name"], "恒丰电子", "the officer's one enterprise");
+    assert_eq!(order["order"]["source"], "officer_visit");
+
+    // a second enterprise: Open311 cannot say which one, so the request is refused in the spec's format
+    let me = app.get("/api/v1/me", &officer).await.1;
+    let cadre = me["cadre_id"].as_i64().expect("the officer's cadre");
+    let (_, coverage) = app.get("/api/v1/officers/coverage", &leader).await;
+    let free = coverage["uncovered"]["items"][0]["id"].as_i64().expect("an enterprise without an officer");
+    let mut tx = app.db.begin_write().await.unwrap();
+    zonedesk::store::registry::insert_officer_assignment(&mut tx, cadre, free, "2020-03-01").await.unwrap();
+    tx.commit().await.unwrap();
+    let before = app.count("work_orders").await;
+    let form = [("api_key", officer.as_str()), ("service_code", "logistics"), ("address_string", "北门"), ("description", "货车进园受阻")];
+    let refused = post(&app, "requests.json", &form).await;
+    assert_json_error(&refused, StatusCode::BAD_REQUEST);
+    assert!(refused.json()[0]["description"].as_str().unwrap().contains("enterprise_id"), "{}", refused.body);
+    assert_xml_error(&post(&app, "requests.xml", &form).await, StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("work_orders").await, before, "nothing filed");
+}
+
 on_both_databases!(
     coordinates_are_accepted_after_orders_without_them,
     discovery_lists_the_georeport_v2_endpoint,
@@ -516,4 +541,5 @@ on_both_databases!(
     refusals_answer_in_the_spec_error_format,
     the_status_and_date_filters_select_requests,
     unsafe_characters_round_trip,
+    an_officer_files_for_its_single_enterprise_and_is_told_when_it_serves_several,
 );
