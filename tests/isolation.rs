@@ -149,6 +149,48 @@ async fn observed_persons_are_for_the_points_staff_and_leaders_and_every_read_is
         assert_eq!(s, StatusCode::FORBIDDEN, "{user} records nothing");
     }
 
+    // the admin sets the point up but is refused its health data, read or write
+    let admin = app.token("admin").await;
+    let alert = {
+        let (s, r) = post(&app, &staff, &format!("/api/v1/observed-persons/{id}/temperatures"), json!({"temperature": 38.1, "slot": "morning"})).await;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+        let (_, alerts) = app.get(&format!("/api/v1/isolation-points/{point}/fever-alerts"), &staff).await;
+        alerts["items"].as_array().unwrap().iter().find(|a| a["person_id"] == id).expect("the fever's alert")["id"].as_i64().unwrap()
+    };
+    for path in [
+        format!("/api/v1/observed-persons/{id}"),
+        format!("/api/v1/isolation-points/{point}/observed-persons"),
+        format!("/api/v1/isolation-points/{point}/fever-alerts"),
+        format!("/api/v1/isolation-points/{point}/dashboard"),
+    ] {
+        let (s, body) = app.get(&path, &admin).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "admin {path}: {body}");
+        assert!(!body.to_string().contains("隐私甲"));
+        assert!(body["error"]["message"].as_str().unwrap().contains("系统管理员"), "{body}");
+    }
+    for (path, body) in [
+        (format!("/api/v1/observed-persons/{id}/temperatures"), json!({"temperature": 36.5, "slot": "afternoon"})),
+        (format!("/api/v1/isolation-points/{point}/temperature-rounds"), json!({"slot": "afternoon", "readings": [{"person_id": id, "temperature": 36.5}]})),
+        (format!("/api/v1/isolation-points/{point}/observed-persons"), json!({"name": "管理员登记", "gender": "male", "age": 40, "source": "overseas"})),
+        (format!("/api/v1/observed-persons/{id}/release"), json!({"note": "管理员解除"})),
+        (format!("/api/v1/fever-alerts/{alert}/handle"), json!({"note": "管理员处置"})),
+    ] {
+        let (s, answer) = post(&app, &admin, &path, body).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "admin writes nothing to {path}: {answer}");
+    }
+    let (_, records) = app.get(&format!("/api/v1/observed-persons/{id}"), &staff).await;
+    assert_eq!(records["temperatures"].as_array().map(Vec::len), Some(1), "nothing the admin sent was stored: {records}");
+    assert_eq!(records["person"]["released_on"], Value::Null);
+    // what the admin keeps: the point, its rooms, staff and rules
+    for path in [
+        format!("/api/v1/isolation-points/{point}"),
+        format!("/api/v1/isolation-points/{point}/rooms"),
+        format!("/api/v1/isolation-points/{point}/staff"),
+        format!("/api/v1/isolation-points/{point}/documents"),
+    ] {
+        assert_eq!(app.get(&path, &admin).await.0, StatusCode::OK, "admin {path}");
+    }
+
     // the leader reads (and only reads); each read of a record is in the audit log
     let leader = app.token("leader").await;
     let leader_id = app.get("/api/v1/me", &leader).await.1["id"].as_i64().unwrap();
@@ -172,7 +214,6 @@ async fn observed_persons_are_for_the_points_staff_and_leaders_and_every_read_is
     assert_eq!(s, StatusCode::FORBIDDEN, "the leader reads, the point's staff record");
 
     // the staff of another point see nothing of this one
-    let admin = app.token("admin").await;
     let (s, other) = post(&app, &admin, "/api/v1/isolation-points", json!({"name": "第二医学隔离观察点"})).await;
     assert_eq!(s, StatusCode::CREATED, "{other}");
     assert_eq!(other["observation_days"], 14);

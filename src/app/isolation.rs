@@ -3,15 +3,16 @@
 //! fever alerts, the staff and their duty roster, and the point's rules (制度).
 //!
 //! This is health data. Only the staff of the point itself (the `isolation`
-//! role bound to it), the leader and the admin see anything of it, and every
-//! read of observed persons is written to the audit log, as every write is.
-//! The leader reads; the point's staff and the admin write.
+//! role bound to it) and the leader see observed persons, temperatures and
+//! fever alerts, and every read of observed persons is written to the audit
+//! log, as every write is. The leader reads; the point's staff write. The
+//! admin sets the point up — the point, its rooms, staff, roster and rules
+//! (制度) — and is refused its health data (`health_access`).
 //!
 //! What each sees in clear (docs/reliability.md, "Personal information"): the
 //! point's staff see the phones of their own point's persons and colleagues
 //! everywhere (they call them twice a day), and ID numbers on one person's
-//! record; the admin sees phones and ID numbers on one record only; the leader
-//! oversees with both masked. ID numbers are stored encrypted (`store::pii`);
+//! record; the admin sees staff phones; the leader oversees with both masked. ID numbers are stored encrypted (`store::pii`);
 //! audit entries never hold a phone or an ID number in clear.
 
 use std::collections::HashMap;
@@ -64,7 +65,33 @@ pub async fn access_of(conn: &mut AnyConnection, actor: &Actor) -> Result<PointA
     }
 }
 
-/// Access for a write: the point's own staff, or the admin.
+const ADMIN_NO_HEALTH_DATA: &str = "系统管理员负责设置观察点、房间、工作人员和制度；留观人员和体温等健康信息仅限本观察点工作人员和领导查看";
+
+/// Access to the health data of a point — observed persons, temperatures,
+/// fever alerts, the desk: the point's own staff and the leader. Not the
+/// admin: setting up points, rooms, staff and documents does not need anyone's
+/// health (the least privilege the health data asks for).
+///
+/// # Errors
+/// `Forbidden` for the admin and every role but the leader and a bound isolation-staff account.
+pub async fn health_access(conn: &mut AnyConnection, actor: &Actor) -> Result<PointAccess, AppError> {
+    if actor.role == Role::Admin {
+        return Err(AppError::Forbidden(ADMIN_NO_HEALTH_DATA));
+    }
+    access_of(conn, actor).await
+}
+
+/// Access for a write of health data (check-in, temperatures, alerts,
+/// release): the point's own staff only.
+async fn health_write_access(conn: &mut AnyConnection, actor: &Actor, point_id: i64) -> Result<(), AppError> {
+    if actor.role == Role::Admin {
+        return Err(AppError::Forbidden(ADMIN_NO_HEALTH_DATA));
+    }
+    write_access(conn, actor, point_id).await
+}
+
+/// Access for a write of the point's set-up (rooms, staff, roster, documents):
+/// the point's own staff, or the admin.
 async fn write_access(conn: &mut AnyConnection, actor: &Actor, point_id: i64) -> Result<(), AppError> {
     if actor.role == Role::Leader {
         return Err(AppError::Forbidden("领导可查看观察点信息，录入由观察点工作人员负责"));
@@ -82,15 +109,12 @@ enum View {
 /// Shows a person's phone and ID number as the actor may see them (its access
 /// to the point is checked before).
 fn present_person(db: &Db, actor: &Actor, view: View, p: &mut ObservedPerson) -> Result<(), AppError> {
-    let staff_or_admin = matches!(actor.role, Role::Isolation | Role::Admin);
-    let phone_in_clear = match view {
-        View::List => actor.role == Role::Isolation,
-        View::Record => staff_or_admin,
-    };
-    if !phone_in_clear {
+    // only the point's own staff (and the leader, masked) get this far
+    let staff = actor.role == Role::Isolation;
+    if !staff {
         p.phone = mask_phone(&p.phone);
     }
-    p.id_number = db.present_id_number(p.id_number_enc.as_deref(), view == View::Record && staff_or_admin)?;
+    p.id_number = db.present_id_number(p.id_number_enc.as_deref(), view == View::Record && staff)?;
     Ok(())
 }
 
@@ -340,7 +364,7 @@ pub async fn check_in(cx: &WorkContext, actor: &Actor, point_id: i64, input: &Pe
         errors.push(FieldError::new("observation_days", "观察期应为1到60天"));
     }
     let mut tx = cx.db.begin_write().await?;
-    write_access(&mut tx, actor, point_id).await?;
+    health_write_access(&mut tx, actor, point_id).await?;
     let point = repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
     if let Some(room_id) = input.room_id {
         match repo::find_room(&mut tx, room_id).await? {
@@ -418,7 +442,7 @@ pub async fn list_persons(cx: &WorkContext, actor: &Actor, point_id: i64, q: &Pe
         return Err(AppError::field("source", format!("未知的人员来源“{s}”")));
     }
     let mut tx = cx.db.begin_write().await?;
-    access_of(&mut tx, actor).await?.check(point_id)?;
+    health_access(&mut tx, actor).await?.check(point_id)?;
     repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
     let mut filter = PersonFilter {
         point_id,
@@ -470,7 +494,7 @@ pub struct PersonDetail {
 /// `Forbidden` outside the point's staff and the leadership, `NotFound`.
 pub async fn get_person(cx: &WorkContext, actor: &Actor, id: i64) -> Result<PersonDetail, AppError> {
     let mut tx = cx.db.begin_write().await?;
-    let access = access_of(&mut tx, actor).await?;
+    let access = health_access(&mut tx, actor).await?;
     let mut person = repo::find_person(&mut tx, id).await?.ok_or(AppError::NotFound("留观人员"))?;
     access.check(person.point_id)?;
     let temperatures = repo::list_records(&mut tx, id).await?;
@@ -509,7 +533,7 @@ pub async fn release(cx: &WorkContext, actor: &Actor, id: i64, input: &ReleaseIn
     let note = take(optional_text("note", "说明", &input.note, 500), &mut errors);
     let mut tx = cx.db.begin_write().await?;
     let before = repo::find_person(&mut tx, id).await?.ok_or(AppError::NotFound("留观人员"))?;
-    write_access(&mut tx, actor, before.point_id).await?;
+    health_write_access(&mut tx, actor, before.point_id).await?;
     if before.released_on.is_some() {
         return Err(AppError::Conflict { code: "released", message: "该人员已解除医学观察".into(), field: None });
     }
@@ -655,7 +679,7 @@ pub async fn record_temperature(cx: &WorkContext, actor: &Actor, person_id: i64,
     let checked = check_reading(cx, input);
     let mut tx = cx.db.begin_write().await?;
     let person = repo::find_person(&mut tx, person_id).await?.ok_or(AppError::NotFound("留观人员"))?;
-    write_access(&mut tx, actor, person.point_id).await?;
+    health_write_access(&mut tx, actor, person.point_id).await?;
     let checked = checked.map_err(AppError::Validation)?;
     let recorded = store_reading(&mut tx, cx, actor, &person, &checked).await?;
     tx.commit().await?;
@@ -690,7 +714,7 @@ pub struct RoundInput {
 /// As `record_temperature`; `Validation` for a person of another point.
 pub async fn record_round(cx: &WorkContext, actor: &Actor, point_id: i64, input: &RoundInput) -> Result<Vec<Recorded>, AppError> {
     let mut tx = cx.db.begin_write().await?;
-    write_access(&mut tx, actor, point_id).await?;
+    health_write_access(&mut tx, actor, point_id).await?;
     repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
     if input.readings.is_empty() {
         return Err(AppError::field("readings", "请至少录入一人的体温"));
@@ -734,7 +758,7 @@ pub async fn record_round(cx: &WorkContext, actor: &Actor, point_id: i64, input:
 /// `Forbidden`, `NotFound`.
 pub async fn list_alerts(db: &Db, actor: &Actor, point_id: i64, open_only: bool) -> Result<Vec<FeverAlert>, AppError> {
     let mut tx = db.begin_write().await?;
-    access_of(&mut tx, actor).await?.check(point_id)?;
+    health_access(&mut tx, actor).await?.check(point_id)?;
     repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
     let alerts = repo::list_alerts(&mut tx, point_id, None, open_only).await?;
     audit_read(&mut tx, actor, "fever_alert", point_id, alerts.iter().map(|a| a.id).collect()).await?;
@@ -758,7 +782,7 @@ pub async fn handle_alert(cx: &WorkContext, actor: &Actor, id: i64, input: &Hand
     let note = required_text("note", "处置情况", &input.note, 500)?;
     let mut tx = cx.db.begin_write().await?;
     let before = repo::find_alert(&mut tx, id).await?.ok_or(AppError::NotFound("发热预警"))?;
-    write_access(&mut tx, actor, before.point_id).await?;
+    health_write_access(&mut tx, actor, before.point_id).await?;
     if !repo::handle_alert(&mut tx, id, by(actor), &note, &cx.now_text()).await? {
         return Err(AppError::Conflict { code: "handled", message: "该预警已处置".into(), field: None });
     }
@@ -790,7 +814,7 @@ pub struct Dashboard {
 /// `Forbidden`, `NotFound`.
 pub async fn dashboard(cx: &WorkContext, actor: &Actor, point_id: i64) -> Result<Dashboard, AppError> {
     let mut tx = cx.db.begin_write().await?;
-    access_of(&mut tx, actor).await?.check(point_id)?;
+    health_access(&mut tx, actor).await?.check(point_id)?;
     let point = repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
     let today = cx.today_text();
     let open_alerts = repo::list_alerts(&mut tx, point_id, None, true).await?;
@@ -815,7 +839,7 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor, point_id: i64) -> Result
 /// `Forbidden`, `NotFound`.
 pub async fn persons_for_round(cx: &WorkContext, actor: &Actor, point_id: i64, day: &str) -> Result<Vec<ObservedPerson>, AppError> {
     let mut tx = cx.db.begin_write().await?;
-    access_of(&mut tx, actor).await?.check(point_id)?;
+    health_access(&mut tx, actor).await?.check(point_id)?;
     repo::find_point(&mut tx, point_id).await?.ok_or(AppError::NotFound("观察点"))?;
     let mut persons = repo::persons_on(&mut tx, point_id, day).await?;
     audit_read(&mut tx, actor, "observed_person", point_id, persons.iter().map(|p| p.id).collect()).await?;
