@@ -400,7 +400,8 @@ async fn dashboard_charts(client: &Client, app: &TestApp) -> Outcome {
     Ok(())
 }
 
-/// Isolation staff record a 38.1 °C reading and the fever alert appears.
+/// Isolation staff record a 38.1 °C reading and the fever alert appears, on
+/// the person's page and on the staff's desk.
 async fn fever_alert(client: &Client, app: &TestApp, person: i64) -> Outcome {
     log_in(client, app, "isolation").await?;
     let page = format!("/isolation/persons/{person}");
@@ -419,6 +420,11 @@ async fn fever_alert(client: &Client, app: &TestApp, person: i64) -> Outcome {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     screenshot(client, "fever-alert.png").await?;
+    // and the staff's desk lists it among the open alerts
+    client.goto(&app.url("/isolation")).await.map_err(|e| format!("open the desk: {e}"))?;
+    let alerts = text_of(client, "#alerts").await?;
+    check(alerts.contains("38.1"), || format!("the desk's open alerts lack 38.1 ℃: {alerts:?}"))?;
+    screenshot(client, "fever-desk.png").await?;
     Ok(())
 }
 

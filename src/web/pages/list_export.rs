@@ -163,6 +163,10 @@ fn read_page(html: &str) -> PageTables {
                 let name = caption_of(el).unwrap_or_else(|| if heading.is_empty() { out.title.clone() } else { heading.clone() });
                 out.tables.push(read_table(el, name));
             }
+            "ul" if el.value().classes().any(|c| c == "cards" || c == "messages") && !inside(el, "table") => {
+                let name = if heading.is_empty() { out.title.clone() } else { heading.clone() };
+                out.tables.push(read_cards(el, name));
+            }
             "nav" if el.value().classes().any(|c| c == "pager") => {
                 out.paged = out.tables.len().checked_sub(1);
                 out.pages = attr_number(el, "data-pages").unwrap_or(1).max(1);
@@ -220,9 +224,30 @@ fn read_table(table: ElementRef<'_>, name: String) -> Table {
     t
 }
 
+/// A list of cards (`ul.cards`, `ul.messages`) as a table of two columns: each
+/// card's heading, and the rest of what it says.
+fn read_cards(list: ElementRef<'_>, name: String) -> Table {
+    let mut t = Table { name, header: vec!["标题".into(), "内容".into()], numeric: vec![false, false], ..Table::default() };
+    for card in list.children().filter_map(ElementRef::wrap).filter(|c| c.value().name() == "li") {
+        // a card without a heading leads with its first element (a message's time)
+        let heading = card
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .find(|e| matches!(e.value().name(), "h2" | "h3" | "h4"))
+            .or_else(|| card.children().filter_map(ElementRef::wrap).next())
+            .map(text_of)
+            .unwrap_or_default();
+        let all = text_of(card);
+        let rest = all.strip_prefix(heading.as_str()).unwrap_or(&all).trim().to_string();
+        t.rows.push(vec![heading, rest]);
+    }
+    t
+}
+
 /// The text a reader sees in an element: its words with white space folded,
-/// without what only acts (forms, buttons) or never shows (scripts, hidden
-/// inputs, elements marked `data-no-export`).
+/// without what only acts (forms, buttons), never shows (scripts, hidden
+/// inputs, elements marked `data-no-export`) or repeats a figure as a picture
+/// (meters, charts).
 fn text_of(el: ElementRef<'_>) -> String {
     let mut words = String::new();
     collect_text(el, &mut words);
@@ -234,7 +259,8 @@ fn collect_text(el: ElementRef<'_>, out: &mut String) {
         match child.value() {
             Node::Text(t) => out.push_str(t),
             Node::Element(e) => {
-                let skip = matches!(e.name(), "form" | "button" | "script" | "style" | "select" | "input" | "textarea") || e.attr("data-no-export").is_some();
+                let skip = matches!(e.name(), "form" | "button" | "script" | "style" | "select" | "input" | "textarea" | "meter" | "progress" | "svg")
+                    || e.attr("data-no-export").is_some();
                 if !skip && let Some(child) = ElementRef::wrap(child) {
                     if matches!(e.name(), "br" | "p" | "div" | "li") {
                         out.push(' ');
@@ -367,6 +393,15 @@ mod tests {
         book.add(read_page(PAGE), false);
         assert_eq!(book.tables[0].rows.len(), 1);
         assert_eq!(book.tables[1].rows.len(), 4);
+    }
+
+    #[test]
+    fn a_list_of_cards_is_a_table_of_headings_and_what_they_say() {
+        let page = read_page(
+            r#"<main><h1>惠企政策</h1><ul class="cards"><li class="card"><h2><a href="/p/1">出口贴息</a></h2><p>按出口额</p><p class="hint">上限：50万元</p></li></ul></main>"#,
+        );
+        assert_eq!(page.tables[0].header, ["标题", "内容"]);
+        assert_eq!(page.tables[0].rows, [["出口贴息", "按出口额 上限：50万元"]]);
     }
 
     #[test]
