@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestApp;
+use common::{TestApp, browser_client, hidden_value, page_log_in};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -442,6 +442,142 @@ async fn a_draw_is_reproduced_from_its_recorded_seed_and_population(app: TestApp
     assert_eq!(app.get(&format!("/api/v1/spot-check-draws/{}", d["draw_id"]), &hengfeng).await.0, StatusCode::FORBIDDEN);
 }
 
+/// A signed-in browser and the CSRF token of a page it reads.
+async fn browser(app: &TestApp, user: &str, page: &str) -> (reqwest::Client, String) {
+    let client = browser_client();
+    page_log_in(app, &client, user).await;
+    let html = client.get(app.url(page)).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden_value(&html, "_csrf").unwrap_or_else(|| panic!("a form on {page}: {html}"));
+    (client, csrf)
+}
+
+async fn post_form(app: &TestApp, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+    let res = client.post(app.url(path)).form(form).send().await.unwrap();
+    let status = res.status();
+    (status, res.text().await.unwrap())
+}
+
+/// The message shown beside a field: the `field-error` after the field's `id`.
+fn beside(html: &str, field: &str) -> String {
+    let at = html.find(&format!("id=\"{field}\"")).unwrap_or_else(|| panic!("no field {field}"));
+    let rest = &html[at..];
+    let end = rest.find("</div>").unwrap_or(rest.len());
+    let cell = &rest[..end];
+    let Some(e) = cell.find("class=\"field-error\">") else { return String::new() };
+    let text = &cell[e + 20..];
+    text[..text.find('<').unwrap_or(text.len())].to_string()
+}
+
+async fn the_resumption_forms_show_errors_beside_their_fields_and_store_nothing(app: TestApp) {
+    let (client, csrf) = browser(&app, "hengfeng", "/status-reports").await;
+    let reports = app.count("status_reports").await;
+    let form = [("_csrf", csrf.as_str()), ("status", "resumed"), ("workers_back", "300"), ("workers_total", "260"), ("capacity_pct", "50"), ("note", "")];
+    let (s, html) = post_form(&app, &client, "/status-reports", &form).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(beside(&html, "workers_back").contains("不能超过职工总数"), "{}", beside(&html, "workers_back"));
+    assert_eq!(beside(&html, "capacity_pct"), "");
+    assert!(html.contains("value=\"300\""), "the form keeps what was typed");
+    assert_eq!(app.count("status_reports").await, reports);
+
+    let (client, csrf) = browser(&app, "leader", "/green-list").await;
+    let listed = app.count("green_list").await;
+    let (_, industrial) = app.get("/api/v1/enterprises?kind=industrial&per_page=1", &app.token("leader").await).await;
+    let target = industrial["items"][0]["id"].to_string();
+    let (s, html) = post_form(&app, &client, "/green-list", &[("_csrf", &csrf), ("enterprise_id", &target), ("reason", " ")]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(beside(&html, "reason").contains("理由"), "{html}");
+    assert_eq!(app.count("green_list").await, listed);
+
+    // the administrator's forms: the checklist and the limits
+    let (client, csrf) = browser(&app, "admin", "/commitment-checklist").await;
+    let items = app.count("checklist_items").await;
+    let (s, html) = post_form(&app, &client, "/commitment-checklist", &[("_csrf", &csrf), ("text", ""), ("sort", "3")]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!beside(&html, "text").is_empty(), "{html}");
+    assert_eq!(app.count("checklist_items").await, items);
+    let (s, _) = post_form(&app, &client, "/commitment-checklist", &[("_csrf", &csrf), ("text", "收银台设置防护隔板"), ("sort", "8")]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let html = client.get(app.url("/commitment-checklist")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("收银台设置防护隔板"));
+    let (s, html) = post_form(&app, &client, "/green-list/limits", &[("_csrf", &csrf), ("sign_percent", "5"), ("resolve_percent", "40")]).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!beside(&html, "sign_percent").is_empty() && beside(&html, "resolve_percent").is_empty(), "{html}");
+    let (s, _) = post_form(&app, &client, "/green-list/limits", &[("_csrf", &csrf), ("sign_percent", "50"), ("resolve_percent", "40")]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(app.get("/api/v1/green-list-limits", &app.token("leader").await).await.1, json!({"sign_percent": 50, "resolve_percent": 40}));
+    let (leader_pages, _) = browser(&app, "leader", "/green-list").await;
+    assert_eq!(leader_pages.get(app.url("/commitment-checklist")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+}
+
+async fn the_green_list_is_seen_by_row_with_its_history_and_a_cadre_picker(app: TestApp) {
+    let listed_in = |column: &'static str, user: &'static str| {
+        let sql = match column {
+            "township" => format!(
+                "SELECT COUNT(*) FROM green_list g JOIN enterprises e ON e.id = g.enterprise_id WHERE g.removed_on IS NULL \
+                 AND e.township_id = (SELECT township_id FROM users WHERE username = '{user}')"
+            ),
+            _ => format!(
+                "SELECT COUNT(*) FROM green_list g WHERE g.removed_on IS NULL AND g.enterprise_id IN (SELECT enterprise_id FROM officer_assignments \
+                 WHERE ended_on IS NULL AND cadre_id = (SELECT cadre_id FROM users WHERE username = '{user}'))"
+            ),
+        };
+        let pool = app.db.pool().clone();
+        async move { sqlx::query_scalar::<_, i64>(&sql).fetch_one(&pool).await.unwrap() }
+    };
+    let leader = app.token("leader").await;
+    let (_, all) = app.get("/api/v1/green-list?per_page=200", &leader).await;
+    for (user, column) in [("township", "township"), ("officer", "officer")] {
+        let token = app.token(user).await;
+        let (s, mine) = app.get("/api/v1/green-list?per_page=200", &token).await;
+        assert_eq!(s, StatusCode::OK, "{mine}");
+        assert_eq!(mine["total"].as_i64(), Some(listed_in(column, user).await), "{user} sees only its own rows");
+        assert!(mine["total"].as_i64() < all["total"].as_i64(), "{user} does not see the whole zone");
+    }
+
+    // a team from the picker, a removal with its reason in the history
+    let (client, csrf) = browser(&app, "leader", "/green-list").await;
+    let html = client.get(app.url("/green-list")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<select name=\"members\" multiple"), "a cadre picker, not raw ids");
+    let target = all["items"][0]["entry"]["enterprise_id"].as_i64().unwrap();
+    let (_, cadres) = app.get("/api/v1/cadres?per_page=2", &leader).await;
+    let (a, b) = (cadres["items"][0]["id"].to_string(), cadres["items"][1]["id"].to_string());
+    let (s, _) = post_form(&app, &client, &format!("/green-list/{target}/team"), &[("_csrf", &csrf), ("members", &a), ("members", &b), ("lead", &b)]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, view) = app.get("/api/v1/green-list?per_page=200", &leader).await;
+    let row = view["items"].as_array().unwrap().iter().find(|g| g["entry"]["enterprise_id"] == target).unwrap().clone();
+    assert_eq!(row["team"].as_array().unwrap().len(), 2);
+    let (s, _) = post_form(&app, &client, &format!("/green-list/{target}/remove"), &[("_csrf", &csrf), ("reason", "企业转产内销")]).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let html = client.get(app.url("/green-list?history=true&per_page=200")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("企业转产内销"), "the history shows why it was removed");
+
+    // the figures page filters by industry and lists missing reports of a chosen day
+    let html = client.get(app.url("/resumption?industry=%E9%A3%9F%E5%93%81%E5%8A%A0%E5%B7%A5&missing_on=2020-03-19")).send().await.unwrap();
+    assert_eq!(html.status(), StatusCode::OK);
+    let html = html.text().await.unwrap();
+    assert!(html.contains("name=\"industry\"") && html.contains("name=\"missing_on\" value=\"2020-03-19\""), "{html}");
+}
+
+async fn a_business_reads_its_commitment_page(app: TestApp) {
+    let (_, token) = shop_with_user(&app).await;
+    let (_, checklist) = app.get("/api/v1/commitment-checklist", &token).await;
+    let codes: Vec<Value> = checklist["items"].as_array().unwrap().iter().map(|i| i["code"].clone()).collect();
+    let (s, c) = app.call(Method::POST, "/api/v1/commitments", Some(&token), Some(json!({"signer": "吴店长", "items": codes}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let (_, me) = app.get("/api/v1/me", &token).await;
+    let client = browser_client();
+    page_log_in(&app, &client, me["username"].as_str().unwrap()).await;
+    let res = client.get(app.url(&format!("/commitments/{}", c["id"]))).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("吴店长签署承诺书并提交，即时复工营业"), "{html}");
+    let (other, _) = browser(&app, "hengfeng", "/status-reports").await;
+    assert_eq!(other.get(app.url(&format!("/commitments/{}", c["id"]))).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+    let (leader, _) = browser(&app, "leader", "/spot-checks").await;
+    let html = leader.get(app.url("/spot-checks")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("<code>20200318</code>"), "the demo draw's seed is on the page");
+}
+
 on_both_databases!(
     an_enterprise_reports_its_status_and_the_figures_follow,
     impossible_reports_are_refused_and_nothing_is_stored,
@@ -454,4 +590,7 @@ on_both_databases!(
     listing_an_enterprise_raises_its_open_orders,
     a_commitment_shows_its_timeline_to_its_own_business_only,
     a_draw_is_reproduced_from_its_recorded_seed_and_population,
+    the_resumption_forms_show_errors_beside_their_fields_and_store_nothing,
+    the_green_list_is_seen_by_row_with_its_history_and_a_cadre_picker,
+    a_business_reads_its_commitment_page,
 );

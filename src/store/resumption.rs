@@ -893,3 +893,8 @@ pub async fn latest_report(conn: &mut AnyConnection, enterprise_id: i64, day: &s
         .fetch_optional(conn)
         .await
 }
+
+/// The industries enterprises are registered under (for a filter), at most `limit`.
+pub async fn industries(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT DISTINCT industry FROM enterprises WHERE industry <> '' ORDER BY industry LIMIT $1").bind(limit).fetch_all(db.pool()).await
+}
