@@ -188,9 +188,18 @@ async fn the_dashboard_shows_industries_investment_rates_green_list_and_beds(app
         assert!(bars.contains(&r.name), "{} has its bars", r.name);
         assert!(r.response.ends_with('%') || r.response == "—", "{}", r.response);
     }
-    // the green list: at most ten, the most open orders first, and how many in all
+    // the green list: at most ten, those not resumed first, each with its open orders, and how many in all
     assert!(!d.green_list.is_empty() && d.green_list.len() <= 10);
-    assert!(d.green_list.windows(2).all(|w| w[0].open_orders >= w[1].open_orders));
+    let rank = |status: &str| ["未复工", "未填报", "已复工", "已达产"].iter().position(|s| *s == status).unwrap();
+    assert!(d.green_list.windows(2).all(|w| rank(&w[0].status) <= rank(&w[1].status)), "not resumed first");
+    for g in &d.green_list {
+        let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM work_orders WHERE enterprise_id = $1 AND state <> 'closed'")
+            .bind(g.enterprise_id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(g.open_orders, open, "{}", g.name);
+    }
     assert_eq!(d.green_listed, 16);
     // investment of the quarter against its target
     let inv = d.investment.as_ref().expect("the leader sees investment");

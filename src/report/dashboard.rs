@@ -96,7 +96,7 @@ pub struct Dashboard {
     pub charts: Vec<Chart>,
     /// the three rates of this month: by department (a township: its own line)
     pub rates: Vec<RateRow>,
-    /// the green list's first enterprises, those with the most open orders first
+    /// the green list's first enterprises, those not resumed first
     pub green_list: Vec<GreenItem>,
     /// how many are on the green list in all
     pub green_listed: i64,

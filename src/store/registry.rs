@@ -683,10 +683,11 @@ async fn foreign_trade_served_on(db: &Db, day: &str) -> Result<i64, sqlx::Error>
 /// ones. Counted each time (a township's enterprises are few; the cache is
 /// the zone's).
 pub async fn township_officers_on(db: &Db, day: &str, township_id: i64) -> Result<OfficerCounts, sqlx::Error> {
+    // from the township's enterprises (its index), not from every cadre of a province
     let (cadres, section_chiefs): (i64, i64) = sqlx::query_as(&format!(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.rank = '正科级' THEN 1 ELSE 0 END), 0) FROM cadres c \
-         WHERE EXISTS (SELECT 1 FROM officer_assignments oa JOIN enterprises e ON e.id = oa.enterprise_id \
-             WHERE oa.cadre_id = c.id AND e.township_id = $2 AND {IN_POST})"
+        "SELECT COUNT(DISTINCT c.id), COUNT(DISTINCT CASE WHEN c.rank = '正科级' THEN c.id END) \
+         FROM enterprises e JOIN officer_assignments oa ON oa.enterprise_id = e.id JOIN cadres c ON c.id = oa.cadre_id \
+         WHERE e.township_id = $2 AND {IN_POST}"
     ))
     .bind(day)
     .bind(township_id)
