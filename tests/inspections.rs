@@ -8,7 +8,7 @@ use common::{TestApp, browser_client, hidden_value, page_log_in};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use zonedesk::app::inspection;
-use zonedesk::domain::inspection::TallyKind;
+use zonedesk::domain::inspection::{SiteKind, TallyKind};
 
 fn today() -> String {
     zonedesk::app::clock::date_text(zonedesk::app::clock::local_date(time::OffsetDateTime::now_utc()))
@@ -405,7 +405,36 @@ async fn the_pages_show_campaigns_inspections_and_forms(app: TestApp) {
     assert!(html.contains("Campaigns") && html.contains("lang=\"en\""), "{html}");
 }
 
+async fn every_kind_of_site_can_be_tallied_as_rectified(app: TestApp) {
+    let leader = app.token("leader").await;
+    let (s, c) = app.call(Method::POST, "/api/v1/campaigns", Some(&leader), Some(json!({"name": "河道坑塘整治", "started_on": "2021-04-01"}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{c}");
+    let id = c["id"].as_i64().unwrap();
+    let path = format!("/api/v1/campaigns/{id}/tally-entries");
+    // one entry per kind of site, stored by both databases
+    for (n, site) in SiteKind::ALL.into_iter().enumerate() {
+        let kind = TallyKind::rectified(site);
+        let body = json!({"entry_on": "2021-04-02", "kind": kind.code(), "quantity": n + 1});
+        let (s, e) = app.call(Method::POST, &path, Some(&leader), Some(body)).await;
+        assert_eq!(s, StatusCode::CREATED, "{site:?}: {e}");
+    }
+    let (s, t) = app.get(&format!("/api/v1/campaign-tallies?campaign_id={id}&as_of=2021-04-02"), &leader).await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    let row = |kind: &str| t["totals"].as_array().unwrap().iter().find(|x| x["kind"] == kind).cloned().unwrap_or_else(|| panic!("{kind}: {t}"));
+    for (n, site) in SiteKind::ALL.into_iter().enumerate() {
+        assert_eq!(row(TallyKind::rectified(site).code())["total"], n + 1, "{site:?}");
+    }
+    let (road, river) = (row("rectified_road"), row("rectified_river_pond"));
+    assert_eq!((road["label"].as_str(), road["unit"].as_str()), (Some("整治道路"), Some("条")));
+    assert_eq!(river["label"], "整治河道坑塘");
+    // an unknown kind is still refused, and nothing stored
+    let (s, body) = app.call(Method::POST, &path, Some(&leader), Some(json!({"entry_on": "2021-04-02", "kind": "rectified_castle", "quantity": 1}))).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(app.get(&path, &leader).await.1["total"], SiteKind::ALL.len());
+}
+
 on_both_databases!(
+    every_kind_of_site_can_be_tallied_as_rectified,
     an_inspection_files_each_finding_as_an_assigned_work_order,
     a_recheck_verifies_or_sends_back_the_rectification,
     tallies_are_summed_as_of_a_day,

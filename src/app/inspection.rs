@@ -702,7 +702,8 @@ pub async fn recheck_finding(cx: &WorkContext, actor: &Actor, finding_id: i64, i
 pub struct TallyInput {
     /// YYYY-MM-DD, not after today
     pub entry_on: String,
-    /// volunteers, proposal_letters, materials, rectified_residential, rectified_village, rectified_supermarket, refuse_m3, disinfection
+    /// volunteers, proposal_letters, materials, rectified_residential, rectified_village, rectified_supermarket, rectified_enterprise,
+    /// rectified_river_pond, rectified_road, rectified_other, refuse_m3, disinfection
     pub kind: String,
     /// a positive whole number in the kind's unit
     pub quantity: i64,

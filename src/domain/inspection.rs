@@ -221,6 +221,14 @@ pub enum TallyKind {
     RectifiedVillage,
     /// 整治商超 (个)
     RectifiedSupermarket,
+    /// 整治企业 (个)
+    RectifiedEnterprise,
+    /// 整治河道坑塘 (个)
+    RectifiedRiverPond,
+    /// 整治道路 (条)
+    RectifiedRoad,
+    /// 整治其他点位 (个)
+    RectifiedOther,
     /// 清除垃圾 (立方米)
     RefuseM3,
     /// 消毒消杀 (次)
@@ -228,13 +236,17 @@ pub enum TallyKind {
 }
 
 impl TallyKind {
-    pub const ALL: [TallyKind; 8] = [
+    pub const ALL: [TallyKind; 12] = [
         TallyKind::Volunteers,
         TallyKind::ProposalLetters,
         TallyKind::Materials,
         TallyKind::RectifiedResidential,
         TallyKind::RectifiedVillage,
         TallyKind::RectifiedSupermarket,
+        TallyKind::RectifiedEnterprise,
+        TallyKind::RectifiedRiverPond,
+        TallyKind::RectifiedRoad,
+        TallyKind::RectifiedOther,
         TallyKind::RefuseM3,
         TallyKind::Disinfection,
     ];
@@ -247,6 +259,10 @@ impl TallyKind {
             TallyKind::RectifiedResidential => "rectified_residential",
             TallyKind::RectifiedVillage => "rectified_village",
             TallyKind::RectifiedSupermarket => "rectified_supermarket",
+            TallyKind::RectifiedEnterprise => "rectified_enterprise",
+            TallyKind::RectifiedRiverPond => "rectified_river_pond",
+            TallyKind::RectifiedRoad => "rectified_road",
+            TallyKind::RectifiedOther => "rectified_other",
             TallyKind::RefuseM3 => "refuse_m3",
             TallyKind::Disinfection => "disinfection",
         }
@@ -264,6 +280,10 @@ impl TallyKind {
             TallyKind::RectifiedResidential => "整治小区",
             TallyKind::RectifiedVillage => "整治村庄",
             TallyKind::RectifiedSupermarket => "整治商超",
+            TallyKind::RectifiedEnterprise => "整治企业",
+            TallyKind::RectifiedRiverPond => "整治河道坑塘",
+            TallyKind::RectifiedRoad => "整治道路",
+            TallyKind::RectifiedOther => "整治其他点位",
             TallyKind::RefuseM3 => "清除垃圾",
             TallyKind::Disinfection => "消毒消杀",
         }
@@ -274,10 +294,38 @@ impl TallyKind {
         match self {
             TallyKind::Volunteers => "人",
             TallyKind::ProposalLetters | TallyKind::Materials => "份",
-            TallyKind::RectifiedResidential | TallyKind::RectifiedVillage | TallyKind::RectifiedSupermarket => "个",
+            TallyKind::RectifiedResidential
+            | TallyKind::RectifiedVillage
+            | TallyKind::RectifiedSupermarket
+            | TallyKind::RectifiedEnterprise
+            | TallyKind::RectifiedRiverPond
+            | TallyKind::RectifiedOther => "个",
+            // roads are counted as 条, as the zone's reports do
+            TallyKind::RectifiedRoad => "条",
             TallyKind::RefuseM3 => "立方米",
             TallyKind::Disinfection => "次",
         }
+    }
+}
+
+impl TallyKind {
+    /// The figure that counts rectified sites of a kind: every kind of site
+    /// has one, so "sites rectified by type" covers all of them.
+    pub fn rectified(site: SiteKind) -> TallyKind {
+        match site {
+            SiteKind::Residential => TallyKind::RectifiedResidential,
+            SiteKind::Village => TallyKind::RectifiedVillage,
+            SiteKind::Supermarket => TallyKind::RectifiedSupermarket,
+            SiteKind::Enterprise => TallyKind::RectifiedEnterprise,
+            SiteKind::RiverPond => TallyKind::RectifiedRiverPond,
+            SiteKind::Road => TallyKind::RectifiedRoad,
+            SiteKind::Other => TallyKind::RectifiedOther,
+        }
+    }
+
+    /// The site kind a rectified figure counts; None for the other figures.
+    pub fn rectified_site(self) -> Option<SiteKind> {
+        SiteKind::ALL.into_iter().find(|&k| TallyKind::rectified(k) == self)
     }
 }
 
@@ -358,6 +406,26 @@ mod tests {
         }
         assert_eq!(status_after(true), FindingStatus::Verified);
         assert_eq!(status_after(false), FindingStatus::NotVerified);
+    }
+
+    #[test]
+    fn every_kind_of_site_has_its_rectified_figure() {
+        let mut seen = std::collections::HashSet::new();
+        for site in SiteKind::ALL {
+            let kind = TallyKind::rectified(site);
+            assert!(seen.insert(kind), "{site:?} shares its figure");
+            assert_eq!(kind.rectified_site(), Some(site));
+            assert_eq!(kind.code(), format!("rectified_{}", site.code()));
+            assert!(kind.label().starts_with("整治") && kind.label().contains(site.label()), "{}", kind.label());
+        }
+        assert_eq!(TallyKind::ALL.iter().filter(|k| k.rectified_site().is_some()).count(), SiteKind::ALL.len());
+        assert_eq!(TallyKind::Volunteers.rectified_site(), None);
+        // summed like any other figure
+        let entries =
+            [("2020-03-18", TallyKind::RectifiedRiverPond, 12), ("2020-03-19", TallyKind::RectifiedRiverPond, 3), ("2020-03-19", TallyKind::RectifiedRoad, 7)];
+        let totals = totals_as_of(entries, "2020-03-19");
+        assert!(totals.contains(&(TallyKind::RectifiedRiverPond, 15)) && totals.contains(&(TallyKind::RectifiedRoad, 7)));
+        assert!(totals.contains(&(TallyKind::RectifiedEnterprise, 0)));
     }
 
     #[test]
