@@ -245,6 +245,38 @@ async fn duplicates_are_detected_and_merged_into_the_original(app: TestApp) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "cannot merge into a merged order");
 }
 
+async fn the_order_page_offers_possible_duplicates_with_a_confirmed_merge(app: TestApp) {
+    let hengfeng = app.token("hengfeng").await;
+    let original = file(&app, &hengfeng, json!({"category": "materials", "title": "包装纸箱原材料断供"})).await["order"]["id"].as_i64().unwrap();
+    let dup = file(&app, &hengfeng, json!({"category": "materials", "title": "包装纸箱原材料断供，急需协调"})).await["order"]["id"].as_i64().unwrap();
+    let leader = common::browser_client();
+    common::page_log_in(&app, &leader, "leader").await;
+    let page = leader.get(app.url(&format!("/work-orders/{original}"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"possible-duplicates\""), "{page}");
+    let button = page.find(&format!("id=\"merge-{dup}\"")).expect("a merge button for the duplicate");
+    assert!(page[button..].contains("data-confirm="), "the merge asks first");
+    // the enterprise sees no merge button
+    let own = common::browser_client();
+    common::page_log_in(&app, &own, "hengfeng").await;
+    let page = own.get(app.url(&format!("/work-orders/{original}"))).send().await.unwrap().text().await.unwrap();
+    assert!(!page.contains("possible-duplicates"));
+
+    // the duplicate's page offers to merge it into the original; the form does it
+    let page = leader.get(app.url(&format!("/work-orders/{dup}"))).send().await.unwrap().text().await.unwrap();
+    let form_at = page.find(&format!("id=\"merge-{original}\"")).expect("merge this one into the original");
+    let form = &page[page[..form_at].rfind("<form").unwrap()..form_at];
+    let field = |name: &str| common::hidden_value(form, name).unwrap();
+    let res = leader
+        .post(app.url(&format!("/work-orders/{dup}/act")))
+        .form(&[("_csrf", field("_csrf")), ("version", field("version")), ("action", field("action")), ("target_id", field("target_id"))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, d) = app.get(&format!("/api/v1/work-orders/{dup}"), &hengfeng).await;
+    assert_eq!(d["order"]["merged_into"], original);
+}
+
 /// Assigns, signs for and resolves an order; answers its version.
 async fn resolve(app: &TestApp, id: i64) -> i64 {
     let leader = app.token("leader").await;
@@ -724,6 +756,13 @@ async fn the_three_rates_match_a_hand_count(app: TestApp) {
     workorder::act(&day(3), &b_actor, o4, &step("sign_for", 2)).await.unwrap();
     workorder::act(&day(6), &b_actor, o4, &workorder::TransitionInput { resolution: "办结".into(), ..step("resolve", 3) }).await.unwrap();
     workorder::act(&day(9), &hengfeng, o4, &workorder::TransitionInput { rating: Some("basically_satisfied".into()), ..step("rate", 4) }).await.unwrap();
+    // O6: 雪汇食品, B, signed in time, resolved, 满意
+    let xuehui = actor(&app, "xuehui").await;
+    let o6 = workorder::file_order(&day(3), &xuehui, &new("六号")).await.unwrap().order.id;
+    workorder::act(&day(3), &leader, o6, &assign(b)).await.unwrap();
+    workorder::act(&day(3), &b_actor, o6, &step("sign_for", 2)).await.unwrap();
+    workorder::act(&day(5), &b_actor, o6, &workorder::TransitionInput { resolution: "办结".into(), ..step("resolve", 3) }).await.unwrap();
+    workorder::act(&day(6), &xuehui, o6, &workorder::TransitionInput { rating: Some("satisfied".into()), ..step("rate", 4) }).await.unwrap();
     // O5: A, in December: outside the period
     let december = at(&app.db, datetime!(2020-12-01 09:00 +8));
     let o5 = workorder::file_order(&december, &hengfeng, &new("五号")).await.unwrap().order.id;
@@ -742,10 +781,41 @@ async fn the_three_rates_match_a_hand_count(app: TestApp) {
     assert_eq!((lb["response_rate"].as_f64(), lb["resolution_rate"].as_f64(), lb["satisfaction_rate"].as_f64()), (Some(1.0), Some(1.0), Some(1.0)));
     let (_, zone) = app.get("/api/v1/rates?from=2020-11-01&to=2020-11-30", &token).await;
     let z = &zone["items"][0];
-    assert_eq!(z["counts"]["assigned"], 4);
-    assert_eq!(z["response_rate"].as_f64().unwrap(), 0.5);
-    assert_eq!(z["resolution_rate"].as_f64().unwrap(), 0.75);
-    assert_eq!(z["satisfaction_rate"].as_f64().unwrap(), 2.0 / 3.0);
+    assert_eq!(z["counts"]["assigned"], 5);
+    assert_eq!(z["response_rate"].as_f64().unwrap(), 3.0 / 5.0);
+    assert_eq!(z["resolution_rate"].as_f64().unwrap(), 4.0 / 5.0);
+    assert_eq!(z["satisfaction_rate"].as_f64().unwrap(), 3.0 / 4.0);
+
+    // by township and by officer: 恒丰电子's four (O1–O4) and 雪汇食品's one (O6)
+    let rates_of = |l: &Value| (l["counts"]["assigned"].as_i64(), l["response_rate"].as_f64(), l["resolution_rate"].as_f64(), l["satisfaction_rate"].as_f64());
+    let hengfeng_figures = (Some(4), Some(2.0 / 4.0), Some(3.0 / 4.0), Some(2.0 / 3.0));
+    let xuehui_figures = (Some(1), Some(1.0), Some(1.0), Some(1.0));
+    let zone_figures = rates_of(z);
+    let township_of = |name: &'static str| {
+        let app = &app;
+        let token = token.clone();
+        async move { app.get(&format!("/api/v1/enterprises/{}", app.enterprise_id(name).await), &token).await.1["township_id"].as_i64().unwrap() }
+    };
+    let (t_hengfeng, t_xuehui) = (township_of("恒丰电子").await, township_of("雪汇食品").await);
+    let (s, by_township) = app.get("/api/v1/rates?group=township&from=2020-11-01&to=2020-11-30", &token).await;
+    assert_eq!(s, StatusCode::OK, "{by_township}");
+    let line_of =
+        |list: &Value, id: i64| list["items"].as_array().unwrap().iter().find(|l| l["id"] == id).cloned().unwrap_or_else(|| panic!("line {id}: {list}"));
+    if t_hengfeng == t_xuehui {
+        assert_eq!(rates_of(&line_of(&by_township, t_hengfeng)), zone_figures);
+    } else {
+        assert_eq!(rates_of(&line_of(&by_township, t_hengfeng)), hengfeng_figures);
+        assert_eq!(rates_of(&line_of(&by_township, t_xuehui)), xuehui_figures);
+        assert_eq!(by_township["items"].as_array().unwrap().len(), 2, "{by_township}");
+    }
+    let officer_token = app.token("officer").await;
+    let cadre = app.get("/api/v1/me", &officer_token).await.1["cadre_id"].as_i64().unwrap();
+    let (s, by_officer) = app.get("/api/v1/rates?group=officer&from=2020-11-01&to=2020-11-30", &token).await;
+    assert_eq!(s, StatusCode::OK, "{by_officer}");
+    assert_eq!(rates_of(&line_of(&by_officer, cadre)), hengfeng_figures, "恒丰电子's officer");
+    for other in by_officer["items"].as_array().unwrap().iter().filter(|l| l["id"] != cadre) {
+        assert_eq!(rates_of(other), xuehui_figures, "雪汇食品's officer, if it has one: {by_officer}");
+    }
 
     // the department sees only its own line; the league ranks B above A
     let dept_token = app.token("department").await;
@@ -842,6 +912,7 @@ on_both_databases!(
     bad_order_input_is_refused_field_by_field,
     duplicates_are_detected_and_merged_into_the_original,
     staff_close_an_order_only_through_a_recorded_return_visit,
+    the_order_page_offers_possible_duplicates_with_a_confirmed_merge,
     a_merged_duplicate_follows_its_original_and_its_requesters_hear_everything,
     a_new_limit_clears_the_escalation_and_a_second_overdue_period_escalates_again,
     nearing_limits_are_told_the_working_day_before_and_once_per_limit,

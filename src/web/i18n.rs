@@ -418,6 +418,7 @@ const TABLES: &[&[(&str, &str, &str)]] = &[
     crate::web::pages::investment::I18N,
     crate::web::pages::policies::I18N,
     crate::web::pages::exchange::I18N,
+    crate::web::pages::workorders::I18N,
     crate::web::pages::reference::I18N,
     crate::web::pages::officers::I18N,
 ];

@@ -22,6 +22,54 @@ use crate::web::api::workorders::OrderQuery;
 use crate::web::extract::{ApiPath, ApiQuery, CsrfForm, PageUser};
 use crate::web::i18n::Lang;
 
+/// The words of the work-order pages that the shared table does not hold.
+pub const I18N: &[(&str, &str, &str)] = &[
+    (
+        "orders.duplicates_found",
+        "可能重复的工单（同一企业、同一类别、标题相近、前后7天内提交）",
+        "Possible duplicates (same enterprise and category, similar title, filed within 7 days)",
+    ),
+    ("orders.merge_into", "将本工单合并到", "Merge this order into"),
+    ("orders.merge_here", "合并到本工单", "Merge into this order"),
+    (
+        "orders.merge_confirm",
+        "合并后，重复工单将随原工单办理，不能撤销。确定合并吗？",
+        "The duplicate will follow the original from now on; this cannot be undone. Merge?",
+    ),
+    ("orders.return_visit", "回访", "Return visit"),
+    ("orders.return_visits", "回访记录", "Return visits"),
+    ("orders.channel", "回访方式", "How"),
+    ("visit.phone", "电话回访", "By phone"),
+    ("visit.onsite", "上门回访", "On site"),
+    ("visit.online", "网上评价", "Online"),
+    ("orders.contact", "受访人", "Person reached"),
+    ("orders.visit_words", "企业意见", "What they said"),
+    ("orders.visit_hint", "企业有账号时，须记录其在回访中的意见。", "When the enterprise has an account, record what it said."),
+];
+
+/// A possible duplicate as the order's page offers it, with the form to merge.
+pub struct DuplicateRow {
+    pub id: i64,
+    pub title: String,
+    pub state_label: &'static str,
+    /// the order the form posts to (the newer of the two is the duplicate)
+    pub act_on: i64,
+    pub version: i64,
+    pub target: i64,
+    /// true when this page's order is the one merged away
+    pub merges_this: bool,
+}
+
+/// A return visit as the page shows it.
+pub struct VisitRow {
+    pub at: String,
+    pub caller: String,
+    pub channel: &'static str,
+    pub contact: String,
+    pub rating: &'static str,
+    pub note: String,
+}
+
 /// One order as a list row, in the user's language.
 pub struct OrderRow {
     pub id: i64,
@@ -353,6 +401,9 @@ struct ShowPage {
     timeline: Vec<EventRow>,
     merged: Vec<i64>,
     duplicates: Vec<i64>,
+    candidates: Vec<DuplicateRow>,
+    visits: Vec<VisitRow>,
+    staff_rates: bool,
     can: HashSet<&'static str>,
     departments: Vec<Choice>,
     ratings: Vec<Choice>,
@@ -400,8 +451,32 @@ async fn show_page(s: &AppState, user: &PageUser, lang: Lang, id: i64, duplicate
         Some("leader") => lang.t("supervision.leader"),
         _ => "",
     };
+    // the older of two duplicates is the original: the newer one merges into it
+    let mut candidates = Vec::new();
+    for other in &detail.possible_duplicates {
+        let Ok(d) = uc::get_order(&s.db, &user.actor, *other).await else { continue };
+        let d = d.order;
+        let merges_this = d.id < o.id;
+        let (act_on, version, target) = if merges_this { (o.id, o.version, d.id) } else { (d.id, d.version, o.id) };
+        candidates.push(DuplicateRow { id: d.id, title: d.title, state_label: lang.label("state", &d.state), act_on, version, target, merges_this });
+    }
+    let visits = detail
+        .return_visits
+        .into_iter()
+        .map(|v| VisitRow {
+            at: display_time(&v.at),
+            caller: v.caller_name,
+            channel: lang.label("visit", &v.channel),
+            contact: v.contact,
+            rating: lang.label("rating", &v.rating),
+            note: v.note,
+        })
+        .collect();
     let page = ShowPage {
         c: chrome(s, user, lang, "/work-orders").await,
+        candidates,
+        visits,
+        staff_rates: user.actor.role != Role::Enterprise,
         state_label: lang.label("state", &o.state),
         source_label: lang.label("source", &o.source),
         priority_label: lang.label("priority", &o.priority),
