@@ -107,11 +107,14 @@ pub struct Dashboard {
 /// Townships on the township chart: a zone's all, a province's worst.
 const TOWNSHIP_BARS: i64 = 30;
 /// Industries on the industry chart: the worst, as a province has hundreds.
-const INDUSTRY_BARS: i64 = 12;
+const INDUSTRY_BARS: i64 = 8;
 /// Enterprises on the green-list panel; the rest are a click away.
 const GREEN_ITEMS: i64 = 10;
-/// Characters of an industry's name on the chart's axis (the registry's are long).
-const LABEL_CHARS: usize = 8;
+/// Characters of a name under a bar (an industry as the registry records it, a
+/// department's full name): longer ones overlap their neighbours; the tables
+/// give them whole. A department's group of three bars is narrower.
+const LABEL_CHARS: usize = 5;
+const DEPARTMENT_CHARS: usize = 4;
 
 /// # Errors
 /// `Forbidden` for roles without a dashboard (leaders, administrators and townships have one).
@@ -166,7 +169,7 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, App
             Some(b) if b.industries > bars.len() as i64 => format!("未复工企业最多的{}个行业（共{}个，已填报企业）", bars.len(), count(b.industries)),
             _ => "各行业企业复工情况（已填报企业）".to_string(),
         };
-        let names: Vec<String> = bars.iter().map(|b| short(&b.industry)).collect();
+        let names: Vec<String> = bars.iter().map(|b| short(&b.industry, LABEL_CHARS)).collect();
         let resumed = bars.iter().map(|b| b.resumed as f64).collect();
         let not_resumed = bars.iter().map(|b| (b.known - b.resumed) as f64).collect();
         charts_out
@@ -201,7 +204,7 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, App
     let q = rates::RatesQuery { group: Some(group.into()), from: Some(date_text(first)), to: Some(day.clone()) };
     let lines = rates::rates(cx, actor, &q).await?.items;
     if actor.role != Role::Township {
-        let labels: Vec<String> = lines.iter().map(|l| l.name.clone()).collect();
+        let labels: Vec<String> = lines.iter().map(|l| short(&l.name, DEPARTMENT_CHARS)).collect();
         charts_out.push(Chart {
             id: "chart-rates".into(),
             title: "各部门三率（本月）".into(),
@@ -298,9 +301,9 @@ pub async fn dashboard(cx: &WorkContext, actor: &Actor) -> Result<Dashboard, App
     Ok(Dashboard { date: day, tiles, charts: charts_out, rates: rate_rows, green_list, green_listed, investment, isolation: occupancy })
 }
 
-/// An industry's name cut to fit under its bar.
-fn short(name: &str) -> String {
-    if name.chars().count() <= LABEL_CHARS { name.to_string() } else { format!("{}…", name.chars().take(LABEL_CHARS - 1).collect::<String>()) }
+/// A name cut to `chars` characters (its last an ellipsis) to fit under its bar.
+fn short(name: &str, chars: usize) -> String {
+    if name.chars().count() <= chars { name.to_string() } else { format!("{}…", name.chars().take(chars - 1).collect::<String>()) }
 }
 
 /// A status report's status as the panel says it.
