@@ -246,8 +246,16 @@ const PICKER_LIMIT: i64 = 500;
 async fn assign_form(s: &AppState, user: &PageUser, lang: Lang, f: AssignForm, errors: FormErrors) -> Result<Response, AppError> {
     user.actor.require(&[Role::Admin, Role::Leader])?;
     let picker = PageRequest { page: Some(1), per_page: Some(PICKER_LIMIT) };
+    let mut cadre_rows = registry::list_cadres(&s.db, &user.actor, None, &picker).await?.items;
+    // the cadre asked for (from its page) even beyond the picker's first rows
+    if let Ok(id) = f.cadre_id.trim().parse::<i64>()
+        && !cadre_rows.iter().any(|c| c.id == id)
+        && let Ok(c) = registry::get_cadre(&s.db, &user.actor, id).await
+    {
+        cadre_rows.insert(0, c);
+    }
     let mut cadres = vec![Choice::new("", "—", &f.cadre_id)];
-    cadres.extend(registry::list_cadres(&s.db, &user.actor, None, &picker).await?.items.into_iter().map(|c| {
+    cadres.extend(cadre_rows.into_iter().map(|c| {
         let label = match (&c.department_name, c.rank.is_empty()) {
             (Some(d), false) => format!("{}（{}，{}）", c.name, c.rank, d),
             (Some(d), true) => format!("{}（{}）", c.name, d),
