@@ -408,6 +408,12 @@ async fn a_commitment_shows_its_timeline_to_its_own_business_only(app: TestApp) 
     let checked = &d["timeline"][2];
     assert_eq!((&checked["passed"], &checked["work_order_id"]), (&json!(false), &r["work_order_id"]));
     assert_eq!(d["commitment"]["enterprise_id"], shop);
+    // rectified, the business reopens on a new commitment: the old one's timeline says so
+    let (s, again) = app.call(Method::POST, "/api/v1/commitments", Some(&token), Some(json!({"signer": "孙经理", "items": codes}))).await;
+    assert_eq!(s, StatusCode::CREATED, "{again}");
+    let (_, d) = app.get(&path, &token).await;
+    let last = d["timeline"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!((last["kind"].as_str(), &last["commitment_id"]), (Some("restored"), &again["id"]), "{d}");
 }
 
 async fn a_draw_is_reproduced_from_its_recorded_seed_and_population(app: TestApp) {

@@ -358,7 +358,7 @@ pub async fn edit_item(cx: &WorkContext, actor: &Actor, id: i64, input: &Checkli
 pub struct TimelineStep {
     /// when (a timestamp, or a day for a check's result)
     pub at: String,
-    /// submitted, drawn, checked, suspended
+    /// submitted, drawn, checked, suspended, restored
     pub kind: String,
     /// what happened, in Chinese
     pub text: String,
@@ -369,11 +369,23 @@ pub struct TimelineStep {
     pub passed: Option<bool>,
     /// the work order a failed check filed
     pub work_order_id: Option<i64>,
+    /// the new commitment a suspended business reopened on
+    pub commitment_id: Option<i64>,
 }
 
 impl TimelineStep {
     fn new(at: &str, kind: &str, text: String) -> Self {
-        TimelineStep { at: at.to_string(), kind: kind.to_string(), text, draw_id: None, seed: None, spot_check_id: None, passed: None, work_order_id: None }
+        TimelineStep {
+            at: at.to_string(),
+            kind: kind.to_string(),
+            text,
+            draw_id: None,
+            seed: None,
+            spot_check_id: None,
+            passed: None,
+            work_order_id: None,
+            commitment_id: None,
+        }
     }
 }
 
@@ -395,7 +407,7 @@ pub struct CommitmentDetail {
 
 /// A commitment in the actor's scope, with its timeline: submitted (and
 /// reopened at once), drawn for a spot check (draw and seed), checked (and the
-/// work order a failure filed), suspended.
+/// work order a failure filed), suspended, restored (on a new commitment).
 ///
 /// # Errors
 /// `NotFound`; `Forbidden` outside the actor's scope (an enterprise sees only
@@ -458,6 +470,12 @@ pub async fn show(cx: &WorkContext, actor: &Actor, id: i64) -> Result<Commitment
     }
     if let Some(at) = &c.suspended_at {
         timeline.push(TimelineStep::new(at, "suspended", format!("暂停营业整改：{}", c.suspension_reason.as_deref().unwrap_or(""))));
+        // restored: once rectified, the business reopens on a new commitment
+        if let Some((next, at)) = repo::next_commitment(&mut conn, c.enterprise_id, c.id).await? {
+            timeline.push(TimelineStep {
+                commitment_id: Some(next), ..TimelineStep::new(&at, "restored", format!("整改后重新提交承诺书#{next}，恢复营业"))
+            });
+        }
     }
     Ok(CommitmentDetail { commitment: c, items, timeline })
 }

@@ -903,3 +903,13 @@ pub async fn latest_report(conn: &mut AnyConnection, enterprise_id: i64, day: &s
 pub async fn industries(db: &Db, limit: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("SELECT DISTINCT industry FROM enterprises WHERE industry <> '' ORDER BY industry LIMIT $1").bind(limit).fetch_all(db.pool()).await
 }
+
+/// The business's next commitment after `after_id` (its reopening after a
+/// suspension), if any: its id and when it was submitted.
+pub async fn next_commitment(conn: &mut AnyConnection, enterprise_id: i64, after_id: i64) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, submitted_at FROM commitments WHERE enterprise_id = $1 AND id > $2 ORDER BY id LIMIT 1")
+        .bind(enterprise_id)
+        .bind(after_id)
+        .fetch_optional(conn)
+        .await
+}
