@@ -123,6 +123,46 @@ async fn the_gap_list_matches_a_hand_count_and_ranks_suggestions(app: TestApp) {
     assert_eq!(s, StatusCode::CONFLICT);
 }
 
+async fn suggestions_leave_out_postings_no_member_can_meet(app: TestApp) {
+    let admin = app.token("admin").await;
+    let leader = app.token("leader").await;
+    let (s, t) = post(&app, &admin, "/api/v1/townships", json!({"name": "要求乡", "kind": "xiang"})).await;
+    assert_eq!(s, StatusCode::CREATED, "{t}");
+    let test = t["id"].as_i64().unwrap();
+    // a woman born in 1965 (her ID number says so), and a household nobody's ID number is known of
+    let id_number = {
+        let first17 = "41092819650307122";
+        format!("{first17}{}", zonedesk::domain::id_number::check_character(first17))
+    };
+    let mut woman = member("戊一", true, "unemployed");
+    woman["id_number"] = json!(id_number);
+    let (known, _) = household(&app, &leader, test, "戊一", vec![woman]).await;
+    let (unknown, _) = household(&app, &leader, test, "己一", vec![member("己一", true, "unemployed")]).await;
+    let xuehui = app.enterprise_id("雪汇食品").await;
+    let with = |post: &str, headcount: i64, requirements: &str| {
+        json!({"enterprise_id": xuehui, "township_id": test, "post": post, "headcount": headcount, "pay": "3000元/月",
+            "requirements": requirements, "posted_on": today()})
+    };
+    let mut ids = Vec::new();
+    for body in [with("搬运工", 9, "男性，20—50周岁，能操作叉车者优先"), with("分拣员", 8, "18—45周岁，身体健康"), with("包装工", 2, "身体健康")]
+    {
+        let (s, p) = post(&app, &leader, "/api/v1/job-postings", body).await;
+        assert_eq!(s, StatusCode::CREATED, "{p}");
+        ids.push(p["id"].as_i64().unwrap());
+    }
+    let (s, g) = gap_list(&app, &leader, test).await;
+    assert_eq!(s, StatusCode::OK, "{g}");
+    let suggested = |household: i64| -> Vec<i64> {
+        let gap = g["items"].as_array().unwrap().iter().find(|x| x["household_id"] == household).expect("a gap");
+        gap["suggestions"].as_array().unwrap().iter().map(|x| x["posting_id"].as_i64().unwrap()).collect()
+    };
+    // she is no man and past 45: only the posting that asks neither is hers at home
+    assert_eq!(suggested(known).first(), Some(&ids[2]), "{g}");
+    assert!(!suggested(known).contains(&ids[0]) && !suggested(known).contains(&ids[1]), "{g}");
+    // of a member nothing is known: every posting at home, the most places first
+    assert_eq!(suggested(unknown)[..3], ids[..]);
+}
+
 async fn the_demo_gap_list_answers_the_contract(app: TestApp) {
     let leader = app.token("leader").await;
     let (s, g) = app.get("/api/v1/employment/gaps", &leader).await;
@@ -381,6 +421,7 @@ async fn the_pages_show_households_gaps_and_forms(app: TestApp) {
 
 on_both_databases!(
     the_gap_list_matches_a_hand_count_and_ranks_suggestions,
+    suggestions_leave_out_postings_no_member_can_meet,
     the_demo_gap_list_answers_the_contract,
     postings_and_personal_data_stay_with_those_they_concern,
     a_transport_batch_checks_every_passenger,

@@ -22,7 +22,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::clock::{WorkContext, date_text, parse_date};
 use super::{Actor, snapshot};
-use crate::domain::employment::{self as rules, EmploymentStatus, HealthCode, MemberFacts, OpenPosting, PostingStatus, Temperature};
+use crate::domain::employment::{
+    self as rules, EmploymentStatus, HealthCode, MemberFacts, MemberProfile, OpenPosting, PostingNeeds, PostingStatus, Sex, Temperature,
+};
 use crate::domain::id_number::{IdNumber, is_masked_id_number, mask_id_number};
 use crate::domain::registry::{optional_text, required_text};
 use crate::domain::{FieldError, Role};
@@ -952,7 +954,7 @@ pub struct Gap {
     pub township_name: String,
     pub village: String,
     pub members: Vec<GapMember>,
-    /// open postings with a free place, the household's own township first
+    /// open postings with a free place that a member can meet, the household's own township first
     pub suggestions: Vec<Suggestion>,
 }
 
@@ -964,9 +966,23 @@ pub struct GapQuery {
     pub per_page: Option<i64>,
 }
 
+/// What the suggestions may know of a member looking for work: the birth
+/// year and sex its ID number holds (read here, never shown or logged). A
+/// number that cannot be opened is simply not known.
+fn profile_of(db: &Db, m: &Member) -> MemberProfile {
+    let id = db.pii().ok().and_then(|key| key.open_id_number(m.id_number_enc.as_deref()).ok().flatten()).and_then(|n| IdNumber::parse(&n).ok());
+    MemberProfile {
+        birth_year: id.as_ref().map(|n| n.birth_date().year()),
+        sex: id.as_ref().map(|n| if n.is_male() { Sex::Male } else { Sex::Female }),
+        skills: Vec::new(),
+    }
+}
+
 /// The gap list: every poor household in scope with a labour-capable member and
 /// no member employed, each with up to `SUGGESTIONS_PER_GAP` open postings
-/// (its own township first, then by free places).
+/// that one of its members looking for work can meet (the age and sex the
+/// posting's requirements ask, against the member's ID number): its own
+/// township first, then by skill words matched, then by free places.
 ///
 /// # Errors
 /// `Forbidden` for roles without households, or another township's.
@@ -979,12 +995,19 @@ pub async fn gaps(db: &Db, actor: &Actor, q: &GapQuery) -> Result<Page<Gap>, App
     let postings = repo::open_postings(&mut conn).await?;
     let open: Vec<OpenPosting> = postings
         .iter()
-        .map(|p| OpenPosting { id: p.id, township_id: p.township_id, remaining: p.headcount - p.filled, posted_on: p.posted_on.clone() })
+        .map(|p| OpenPosting {
+            id: p.id,
+            township_id: p.township_id,
+            remaining: p.headcount - p.filled,
+            posted_on: p.posted_on.clone(),
+            needs: PostingNeeds::parse(&p.requirements),
+        })
         .collect();
     let mut items = Vec::with_capacity(page.items.len());
     for h in page.items {
         let own: Vec<&Member> = members.iter().filter(|m| m.household_id == h.id).collect();
-        let suggestions = rules::rank_suggestions(h.township_id, &open, SUGGESTIONS_PER_GAP)
+        let seekers: Vec<MemberProfile> = own.iter().filter(|m| m.labour_capable == 1 && m.employment != "employed").map(|m| profile_of(db, m)).collect();
+        let suggestions = rules::rank_suggestions(h.township_id, &seekers, &open, SUGGESTIONS_PER_GAP)
             .into_iter()
             .filter_map(|id| postings.iter().find(|p| p.id == id))
             .map(|p| Suggestion {
