@@ -167,7 +167,9 @@ fn read_page(html: &str) -> PageTables {
                 let name = if heading.is_empty() { out.title.clone() } else { heading.clone() };
                 out.tables.push(read_cards(el, name));
             }
-            "nav" if el.value().classes().any(|c| c == "pager") => {
+            // the pager of the page's list; a second list's pager (a parameter
+            // of its own) leaves that list at its first page
+            "nav" if el.value().classes().any(|c| c == "pager") && el.value().attr("data-param").is_none_or(|p| p == "page") => {
                 out.paged = out.tables.len().checked_sub(1);
                 out.pages = attr_number(el, "data-pages").unwrap_or(1).max(1);
                 out.total_rows = usize::try_from(attr_number(el, "data-total").unwrap_or(0)).unwrap_or(0);
@@ -368,14 +370,16 @@ mod tests {
                 <td><form method="post"><input type="hidden" name="csrf" value="t"><button>删除</button></form></td></tr>
             <tr><td>=HYPERLINK("x")</td><td class="num">7</td><td></td></tr>
           </tbody></table></div>
-        <nav class="pager" data-pages="3" data-total="45"><span>共 45 条</span></nav>
+        <nav class="pager" data-pages="3" data-total="45" data-param="page"><span>共 45 条</span></nav>
+        <table><thead><tr><th>首席服务员</th></tr></thead><tbody><tr><td>王</td></tr></tbody></table>
+        <nav class="pager" data-pages="9" data-total="450" data-param="officer_page"></nav>
     </main></body></html>"#;
 
     #[test]
     fn a_page_gives_its_tables_headers_and_the_words_a_reader_sees() {
         let page = read_page(PAGE);
         assert_eq!(page.title, "招商项目");
-        assert_eq!(page.tables.len(), 2);
+        assert_eq!(page.tables.len(), 3);
         assert_eq!(page.tables[0].name, "本季度");
         assert_eq!(page.tables[0].header, ["指标", "数"]);
         assert_eq!(page.tables[0].rows, [["签约", "3"]]);
@@ -393,6 +397,7 @@ mod tests {
         book.add(read_page(PAGE), false);
         assert_eq!(book.tables[0].rows.len(), 1);
         assert_eq!(book.tables[1].rows.len(), 4);
+        assert_eq!(book.tables[2].rows.len(), 1, "a second list's own pager is not followed");
     }
 
     #[test]

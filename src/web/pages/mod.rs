@@ -275,9 +275,19 @@ pub struct Pager {
     /// whether the pager offers the list's Excel export (`list_export`); off
     /// where the page has a typed export of its own
     pub export: bool,
+    /// the query parameter of its page number (`page`, unless the page has a second list)
+    pub param: &'static str,
 }
 
 impl Pager {
+    /// The pager of a page's second list, paged by a parameter of its own; the
+    /// page's export link is on its first list's pager.
+    pub fn paging_by(mut self, param: &'static str) -> Pager {
+        self.param = param;
+        self.export = false;
+        self
+    }
+
     /// The pager of a list with a typed export (`/exports/{kind}`) of its own button.
     pub fn with_typed_export(mut self) -> Pager {
         self.export = false;
@@ -298,6 +308,7 @@ impl Pager {
             prev_href: (page.page > 1).then(|| href(page.page - 1)),
             next_href: (page.page < pages).then(|| href(page.page + 1)),
             export: true,
+            param: "page",
         }
     }
 }

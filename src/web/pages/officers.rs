@@ -122,6 +122,7 @@ pub async fn officers_page(State(s): State<AppState>, user: PageUser, lang: Lang
     for href in [&mut officer_pager.prev_href, &mut officer_pager.next_href].into_iter().flatten() {
         *href = rename_last_page_param(href);
     }
+    let officer_pager = officer_pager.paging_by("officer_page");
     render(&OfficersPage {
         c: chrome(&s, &user, lang, "/officers").await,
         officers: list.items,

@@ -330,7 +330,7 @@ impl ReportForm {
 async fn reports(s: &AppState, user: &PageUser, lang: Lang, q: &ReportQuery, f: ReportForm, errors: FormErrors) -> Result<Response, AppError> {
     let cx = s.work();
     let page = uc::list_reports(&cx, &user.actor, q).await?;
-    let pager = Pager::new(&page, "/status-reports", &[("enterprise_id", q.enterprise_id.map(|e| e.to_string()).unwrap_or_default())]);
+    let pager = Pager::new(&page, "/status-reports", &[("enterprise_id", q.enterprise_id.map(|e| e.to_string()).unwrap_or_default())]).with_typed_export();
     let role = user.actor.role;
     let may_report = matches!(role, Role::Enterprise | Role::Officer | Role::Township | Role::Leader | Role::Admin);
     let pick_enterprise = role != Role::Enterprise;

@@ -172,7 +172,7 @@ pub async fn list_work_orders(
         ("to", q.to.clone().unwrap_or_default()),
         ("sort", q.sort.clone().unwrap_or_default()),
     ];
-    let pager = Pager::new(&page, "/work-orders", &params);
+    let pager = Pager::new(&page, "/work-orders", &params).with_typed_export();
     let rows = page.items.into_iter().map(|o| order_row(&s, lang, today, o)).collect();
     let all = lang.t("common.all");
     let state = q.state.clone().unwrap_or_default();
