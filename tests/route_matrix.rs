@@ -452,6 +452,8 @@ const POLICY: &[(&str, &str, Policy)] = &[
     ("GET", "/tutoring/rules", Roles(&[Admin, Leader, Township])),
     ("POST", "/tutoring/rules", Roles(ZONE)),
     ("POST", "/tutoring/rules/{id}/delete", Roles(ZONE)),
+    ("GET", "/tutoring/villages", Roles(&[Admin, Leader, Township])),
+    ("POST", "/tutoring/villages", Roles(&[Admin, Leader, Township])),
     ("GET", "/tutoring/volunteers", Roles(&[Admin, Leader, Township, Volunteer])),
     ("POST", "/tutoring/volunteers", Roles(&[Admin, Leader, Township])),
     ("GET", "/tutoring/volunteers/new", Roles(&[Admin, Leader, Township])),
@@ -1220,12 +1222,22 @@ async fn seed_other_rows(app: &TestApp) {
     }
     let point = post("/api/v1/isolation-points", json!({"name": "矩阵第二观察点", "observation_days": 14})).await;
     post(&format!("/api/v1/isolation-points/{point}/rooms"), json!({"number": "101", "beds": 1})).await;
-    let person = post(
+    // health data is entered by the point's own staff (the admin is refused it)
+    post("/api/v1/users", json!({"username": "matrix-isolation", "password": "matrix-password-1", "role": "isolation", "scope_id": point})).await;
+    let (_, token) =
+        app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"username": "matrix-isolation", "password": "matrix-password-1"}))).await;
+    let staff = token["token"].as_str().expect("the second point's staff signs in").to_string();
+    let by_staff = async |path: &str, body: Value| -> i64 {
+        let (status, answer) = app.call(Method::POST, path, Some(&staff), Some(body.clone())).await;
+        assert!(status.is_success(), "seeding {path} {body}: {status} {answer}");
+        answer["id"].as_i64().unwrap_or_default()
+    };
+    let person = by_staff(
         &format!("/api/v1/isolation-points/{point}/observed-persons"),
         json!({"name": "矩阵甲", "gender": "male", "age": 30, "source": "other", "checked_in_on": "2020-03-18"}),
     )
     .await;
-    post(&format!("/api/v1/observed-persons/{person}/temperatures"), json!({"temperature": "38.6", "slot": "morning", "taken_on": "2020-03-19"})).await;
+    by_staff(&format!("/api/v1/observed-persons/{person}/temperatures"), json!({"temperature": "38.6", "slot": "morning", "taken_on": "2020-03-19"})).await;
     post(&format!("/api/v1/isolation-points/{point}/staff"), json!({"name": "矩阵员", "group": "medical"})).await;
     post(&format!("/api/v1/isolation-points/{point}/documents"), json!({"title": "矩阵文件", "body": "内容"})).await;
     let volunteer = scope_of(app, "volunteer").await.volunteer.unwrap_or(-1);

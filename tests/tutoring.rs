@@ -451,7 +451,42 @@ async fn the_nearer_village_wins_between_townships(app: TestApp) {
     assert_eq!(put(json!({"township_id": home, "village": "家村"})).await.0, StatusCode::NOT_FOUND);
 }
 
+async fn the_task_force_puts_its_villages_on_the_map_from_the_page(app: TestApp) {
+    let client = browser_client();
+    page_log_in(&app, &client, "township").await;
+    let html = client.get(app.url("/tutoring/villages")).send().await.unwrap().text().await.unwrap();
+    // the demo's villages of its own township are on the map already
+    assert!(html.contains("村庄坐标") && html.contains("纬度"), "{html}");
+    let township = app.get("/api/v1/me", &app.token("township").await).await.1["township_id"].as_i64().unwrap();
+    let csrf = hidden_value(&html, "_csrf").unwrap();
+    let t = township.to_string();
+    // not a number: the message beside the field, nothing stored
+    let res = client
+        .post(app.url("/tutoring/villages"))
+        .form(&[("_csrf", csrf.as_str()), ("township_id", t.as_str()), ("village", "新建村"), ("latitude", "北纬35度"), ("longitude", "115.0")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("应为数字") && html.contains("新建村"), "{html}");
+    let res = client
+        .post(app.url("/tutoring/villages"))
+        .form(&[("_csrf", csrf.as_str()), ("township_id", t.as_str()), ("village", "新建村"), ("latitude", "35.701"), ("longitude", "115.002")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((res.status(), res.headers()[header::LOCATION].to_str().unwrap()), (StatusCode::SEE_OTHER, "/tutoring/villages"));
+    let html = client.get(app.url("/tutoring/villages")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("新建村") && html.contains("35.701"), "{html}");
+    // a volunteer has no such page
+    let client = browser_client();
+    page_log_in(&app, &client, "volunteer").await;
+    assert_eq!(client.get(app.url("/tutoring/villages")).send().await.unwrap().status(), StatusCode::FORBIDDEN);
+}
+
 on_both_databases!(
+    the_task_force_puts_its_villages_on_the_map_from_the_page,
     the_nearer_village_wins_between_townships,
     the_api_pairing_is_the_domain_optimum,
     a_volunteer_sees_only_its_own_pairings,

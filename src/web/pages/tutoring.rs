@@ -14,12 +14,12 @@ use utoipa_axum::routes;
 use super::enterprises::{ConfirmPage, NoFields};
 use super::{Choice, Chrome, FormErrors, Pager, chrome, display_time, render};
 use crate::app::registry;
-use crate::app::tutoring::{self as uc, ChildInput, EndInput, PairingInput, PairingQuery, RuleInput, SessionInput, VolunteerInput};
+use crate::app::tutoring::{self as uc, ChildInput, EndInput, PairingInput, PairingQuery, RuleInput, SessionInput, VillageLocationInput, VolunteerInput};
 use crate::domain::Role;
 use crate::domain::tutoring::{ChildCategory, GRADES, SessionTopic, Subject, SubjectSet, grade_label};
 use crate::error::AppError;
 use crate::store::PageRequest;
-use crate::store::tutoring::{Child, Pairing, PairingRule, TutoringFigures, TutoringSession, Volunteer};
+use crate::store::tutoring::{Child, Pairing, PairingRule, TutoringFigures, TutoringSession, VillageLocation, Volunteer};
 use crate::web::AppState;
 use crate::web::api::tutoring::{ChildQuery, VolunteerQuery};
 use crate::web::extract::{ApiPath, ApiQuery, CsrfForm, PageUser};
@@ -50,6 +50,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(log_session))
         .routes(routes!(rules_page, create_rule))
         .routes(routes!(delete_rule))
+        .routes(routes!(villages_page, set_village_location))
 }
 
 /// The words of these pages.
@@ -155,6 +156,19 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("tutoring.rule_note", "说明", "Note"),
     ("tutoring.rules_hint", "指定结对：重新计算时必定结成此对；禁止结对：永不结成此对。", "Pin: every run pairs these two; ban: no run ever does."),
     ("tutoring.rules_empty", "还没有指定或禁止的结对。", "No pins or bans yet."),
+    ("tutoring.villages", "村庄坐标", "Village locations"),
+    (
+        "tutoring.villages_hint",
+        "志愿者与帮扶对象不在同一乡镇办时，按两村之间的距离计算成本（每公里加10，100公里封顶）；没有坐标的村庄按最远计算。坐标为经纬度（WGS-84），可从地图上读取；经纬度都不填则取消该村坐标。",
+        "Between townships, a pair costs more the farther apart the villages are (10 per km, at most 100 km); a village without coordinates counts as the farthest. Coordinates are WGS-84 degrees, as a map shows them; leave both empty to remove a village's.",
+    ),
+    ("tutoring.villages_empty", "还没有登记志愿者或帮扶对象的村庄。", "No village has volunteers or children yet."),
+    ("tutoring.village", "村（社区）", "Village"),
+    ("tutoring.latitude", "纬度", "Latitude"),
+    ("tutoring.longitude", "经度", "Longitude"),
+    ("tutoring.no_location", "未设置", "Not set"),
+    ("tutoring.set_location", "设置坐标", "Set coordinates"),
+    ("tutoring.not_a_number", "应为数字，如 35.76", "Must be a number, e.g. 35.76"),
     ("tutoring.new_rule", "新增规则", "Add a rule"),
     ("tutoring.choose", "请选择", "Choose"),
     ("rule.pin", "指定结对", "Pin"),
@@ -699,6 +713,68 @@ pub async fn create_rule(State(s): State<AppState>, lang: Lang, form: CsrfForm<R
 pub async fn delete_rule(State(s): State<AppState>, ApiPath(id): ApiPath<i64>, form: CsrfForm<NoFields>) -> Result<Response, AppError> {
     uc::delete_rule(&s.work(), &form.user.actor, id).await?;
     Ok(Redirect::to("/tutoring/rules").into_response())
+}
+
+// ---- village locations -------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "tutoring/villages.html")]
+struct VillagesPage {
+    c: Chrome,
+    villages: Vec<VillageLocation>,
+    townships: Vec<Choice>,
+    f: VillageForm,
+    errors: FormErrors,
+}
+
+/// The coordinates form as posted (and as a village's "set" link fills it).
+#[derive(Debug, Default, Deserialize)]
+pub struct VillageForm {
+    #[serde(default)]
+    pub township_id: String,
+    #[serde(default)]
+    pub village: String,
+    #[serde(default)]
+    pub latitude: String,
+    #[serde(default)]
+    pub longitude: String,
+}
+
+async fn villages_view(s: &AppState, user: &PageUser, lang: Lang, f: VillageForm, errors: FormErrors) -> Result<Response, AppError> {
+    let villages = uc::list_villages(&s.db, &user.actor).await?;
+    let page = VillagesPage {
+        c: chrome(s, user, lang, "/tutoring/villages").await,
+        villages,
+        townships: township_choices(s, user, &f.township_id, lang.t("tutoring.choose")).await?,
+        f,
+        errors,
+    };
+    Ok(with_status(render(&page)?, &page.errors))
+}
+
+#[utoipa::path(get, path = "/tutoring/villages", tag = "pages",
+    responses((status = 200, description = "the villages of volunteers and children and their coordinates, which grade the distance between townships", body = String, content_type = "text/html")))]
+pub async fn villages_page(State(s): State<AppState>, user: PageUser, lang: Lang, ApiQuery(f): ApiQuery<VillageForm>) -> Result<Response, AppError> {
+    villages_view(&s, &user, lang, f, FormErrors::default()).await
+}
+
+#[utoipa::path(post, path = "/tutoring/villages", tag = "pages",
+    responses((status = 303, description = "saved"), (status = 422, description = "the page again, with messages", body = String, content_type = "text/html")))]
+pub async fn set_village_location(State(s): State<AppState>, lang: Lang, form: CsrfForm<VillageForm>) -> Result<Response, AppError> {
+    let CsrfForm { user, form: f } = form;
+    // a coordinate that is not a number is named here; the use case checks the rest
+    let mut bad = Vec::new();
+    let mut coordinate = |field: &'static str, text: &str| match text.trim() {
+        "" => None,
+        t => t.parse::<f64>().map_err(|_| bad.push(crate::domain::FieldError::new(field, lang.t("tutoring.not_a_number")))).ok(),
+    };
+    let (latitude, longitude) = (coordinate("latitude", &f.latitude), coordinate("longitude", &f.longitude));
+    let input = VillageLocationInput { township_id: num(&f.township_id), village: f.village.clone(), latitude, longitude };
+    let outcome = if bad.is_empty() { uc::set_village_location(&s.work(), &user.actor, &input).await.map(|_| ()) } else { Err(AppError::Validation(bad)) };
+    match outcome {
+        Ok(()) => Ok(Redirect::to("/tutoring/villages").into_response()),
+        Err(e) => villages_view(&s, &user, lang, f, FormErrors::from_app_error(e)?).await,
+    }
 }
 
 // ---- volunteers --------------------------------------------------------------
