@@ -697,6 +697,47 @@ async fn nearing_limits_are_told_the_working_day_before_and_once_per_limit(app: 
     assert_eq!(limits_told(&app, id, "nearing_resolve").await, 2);
 }
 
+async fn the_supervision_list_filters_by_department_and_township_across_pages(app: TestApp) {
+    use time::macros::datetime;
+    let xuehui = actor(&app, "xuehui").await;
+    let leader = actor(&app, "leader").await;
+    let a = own_department(&app).await;
+    let monday = at(&app.db, datetime!(2020-03-02 09:00 +8));
+    for title in ["冷库电力增容", "冷链车辆通行受阻"] {
+        let id = workorder::file_order(&monday, &xuehui, &workorder::OrderInput { category: "logistics".into(), title: title.into(), ..Default::default() })
+            .await
+            .unwrap()
+            .order
+            .id;
+        workorder::act(&monday, &leader, id, &workorder::TransitionInput { department_id: Some(a), ..step("assign", 1) }).await.unwrap();
+    }
+    zonedesk::app::supervision::sweep(&at(&app.db, datetime!(2020-03-04 10:00 +8))).await.unwrap();
+    let token = app.token("leader").await;
+    let township = app.get(&format!("/api/v1/enterprises/{}", app.enterprise_id("雪汇食品").await), &token).await.1["township_id"].as_i64().unwrap();
+    let (_, all) = app.get("/api/v1/supervision?per_page=200", &token).await;
+    let (s, by_department) = app.get(&format!("/api/v1/supervision?department_id={a}&per_page=200"), &token).await;
+    assert_eq!(s, StatusCode::OK, "{by_department}");
+    let items = by_department["items"].as_array().unwrap();
+    assert!(items.len() >= 2 && items.iter().all(|o| o["department_id"] == a), "{by_department}");
+    let expected = all["items"].as_array().unwrap().iter().filter(|o| o["department_id"] == a).count() as i64;
+    assert_eq!(by_department["total"].as_i64(), Some(expected));
+    let (_, by_township) = app.get(&format!("/api/v1/supervision?township_id={township}&department_id={a}"), &token).await;
+    assert!(by_township["total"].as_i64().unwrap() >= 2);
+    assert!(by_township["items"].as_array().unwrap().iter().all(|o| o["township_id"] == township && o["department_id"] == a));
+
+    // the page keeps the filters on its pager
+    let browser = common::browser_client();
+    common::page_log_in(&app, &browser, "leader").await;
+    let page = browser.get(app.url(&format!("/supervision?department_id={a}&per_page=1"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"supervision-filters\""));
+    let next = page
+        .split("href=\"")
+        .map(|h| h.split('"').next().unwrap_or(""))
+        .find(|h| h.starts_with("/supervision?") && h.ends_with("page=2"))
+        .expect("a next page");
+    assert!(next.contains(&format!("department_id={a}")) && next.contains("per_page=1"), "{next}");
+}
+
 /// The fixture lives in November 2020 (2 November is a Monday, no holidays), a
 /// month the demo's March history does not touch.
 async fn the_three_rates_match_a_hand_count(app: TestApp) {
@@ -916,6 +957,7 @@ on_both_databases!(
     a_merged_duplicate_follows_its_original_and_its_requesters_hear_everything,
     a_new_limit_clears_the_escalation_and_a_second_overdue_period_escalates_again,
     nearing_limits_are_told_the_working_day_before_and_once_per_limit,
+    the_supervision_list_filters_by_department_and_township_across_pages,
     overdue_orders_are_escalated_and_supervised,
     the_three_rates_match_a_hand_count,
     an_officers_visit_files_its_demands,

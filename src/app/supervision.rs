@@ -124,12 +124,36 @@ pub fn overdue_reason(o: &WorkOrder, today: &str) -> Option<&'static str> {
     }
 }
 
+/// Which part of the supervision list to show.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SupervisionFilter {
+    /// only orders held by this department
+    pub department_id: Option<i64>,
+    /// only orders of this township
+    pub township_id: Option<i64>,
+}
+
 /// The leader's supervision list: escalated open orders, the most overdue first.
 ///
 /// # Errors
 /// `Forbidden` for anyone but a leader or admin.
 pub async fn supervision_list(cx: &WorkContext, actor: &Actor, page: &PageRequest) -> Result<Page<WorkOrder>, AppError> {
+    supervision_list_in(cx, actor, SupervisionFilter::default(), page).await
+}
+
+/// `supervision_list` narrowed to a department and/or a township.
+///
+/// # Errors
+/// `Forbidden` for anyone but a leader or admin.
+pub async fn supervision_list_in(cx: &WorkContext, actor: &Actor, only: SupervisionFilter, page: &PageRequest) -> Result<Page<WorkOrder>, AppError> {
     actor.require(&[Role::Admin, Role::Leader])?;
-    let filter = OrderFilter { escalated: Some(true), overdue_first: true, today: Some(cx.today_text()), ..OrderFilter::default() };
+    let filter = OrderFilter {
+        escalated: Some(true),
+        overdue_first: true,
+        today: Some(cx.today_text()),
+        department_id: only.department_id,
+        township_id: only.township_id,
+        ..OrderFilter::default()
+    };
     Ok(repo::list_orders(&cx.db, &filter, page).await?)
 }

@@ -182,14 +182,27 @@ pub async fn list_templates(State(s): State<AppState>, _user: ApiUser, ApiQuery(
     Ok(Json(uc::list_templates(&s.db, q.category_id, q.state.as_deref().filter(|s| !s.is_empty())).await?.into()))
 }
 
-#[utoipa::path(get, path = "/api/v1/supervision", tag = "work-orders", params(PageRequest), security(("bearer" = [])),
+/// `GET /api/v1/supervision`: the filters and the page.
+#[derive(Debug, Clone, Copy, Default, Deserialize, IntoParams)]
+pub struct SupervisionQuery {
+    /// only orders held by this department
+    pub department_id: Option<i64>,
+    /// only orders of this township
+    pub township_id: Option<i64>,
+    pub page: Option<i64>,
+    pub per_page: Option<i64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/supervision", tag = "work-orders", params(SupervisionQuery), security(("bearer" = [])),
     responses((status = 200, description = "escalated open orders, the most overdue first", body = List<WorkOrder>), (status = 403, body = ErrorBody)))]
 pub async fn list_supervised(
     State(s): State<AppState>,
     ApiUser(actor): ApiUser,
-    ApiQuery(page): ApiQuery<PageRequest>,
+    ApiQuery(q): ApiQuery<SupervisionQuery>,
 ) -> Result<Json<List<WorkOrder>>, AppError> {
-    Ok(Json(supervision::supervision_list(&s.work(), &actor, &page).await?.into()))
+    let only = supervision::SupervisionFilter { department_id: q.department_id, township_id: q.township_id };
+    let page = PageRequest { page: q.page, per_page: q.per_page };
+    Ok(Json(supervision::supervision_list_in(&s.work(), &actor, only, &page).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/supervision/sweep", tag = "work-orders", security(("bearer" = [])),

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::store::PageRequest;
 use crate::store::workorder::Category;
 use crate::web::AppState;
-use crate::web::api::workorders::MonthQuery;
+use crate::web::api::workorders::{MonthQuery, SupervisionQuery};
 use crate::web::extract::{ApiPath, ApiQuery, CsrfForm, PageUser};
 use crate::web::i18n::Lang;
 
@@ -25,14 +25,27 @@ struct SupervisionPage {
     rows: Vec<OrderRow>,
     reasons: Vec<&'static str>,
     pager: Pager,
+    departments: Vec<Choice>,
+    townships: Vec<Choice>,
+    filtered: bool,
 }
 
-#[utoipa::path(get, path = "/supervision", tag = "pages", params(PageRequest),
+#[utoipa::path(get, path = "/supervision", tag = "pages", params(SupervisionQuery),
     responses((status = 200, description = "escalated open orders, the most overdue first", body = String, content_type = "text/html")))]
-pub async fn supervision_page(State(s): State<AppState>, user: PageUser, lang: Lang, ApiQuery(page): ApiQuery<PageRequest>) -> Result<Response, AppError> {
+pub async fn supervision_page(State(s): State<AppState>, user: PageUser, lang: Lang, ApiQuery(q): ApiQuery<SupervisionQuery>) -> Result<Response, AppError> {
     let cx = s.work();
-    let list = supervision::supervision_list(&cx, &user.actor, &page).await?;
-    let pager = Pager::new(&list, "/supervision", &[]);
+    let only = supervision::SupervisionFilter { department_id: q.department_id, township_id: q.township_id };
+    let page = PageRequest { page: q.page, per_page: q.per_page };
+    let list = supervision::supervision_list_in(&cx, &user.actor, only, &page).await?;
+    let (department, township) = (q.department_id.map(|d| d.to_string()).unwrap_or_default(), q.township_id.map(|t| t.to_string()).unwrap_or_default());
+    // the filters stay on every page of the pager
+    let params =
+        [("department_id", department.clone()), ("township_id", township.clone()), ("per_page", q.per_page.map(|n| n.to_string()).unwrap_or_default())];
+    let pager = Pager::new(&list, "/supervision", &params);
+    let mut departments = vec![Choice::new("", lang.t("common.all"), &department)];
+    departments.extend(crate::app::registry::list_departments(&s.db, &user.actor).await?.into_iter().map(|d| Choice::new(d.id, &d.name, &department)));
+    let mut townships = vec![Choice::new("", lang.t("common.all"), &township)];
+    townships.extend(crate::app::registry::list_townships(&s.db, &user.actor).await?.into_iter().map(|t| Choice::new(t.id, &t.name, &township)));
     let reasons = list
         .items
         .iter()
@@ -44,7 +57,8 @@ pub async fn supervision_page(State(s): State<AppState>, user: PageUser, lang: L
         .collect();
     let today = cx.today();
     let rows = list.items.into_iter().map(|o| order_row(&s, lang, today, o)).collect();
-    render(&SupervisionPage { c: chrome(&s, &user, lang, "/supervision").await, rows, reasons, pager })
+    let filtered = q.department_id.is_some() || q.township_id.is_some();
+    render(&SupervisionPage { c: chrome(&s, &user, lang, "/supervision").await, rows, reasons, pager, departments, townships, filtered })
 }
 
 /// A rate line as the page shows it: percentages and bar widths.
