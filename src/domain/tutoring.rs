@@ -806,7 +806,7 @@ mod tests {
         // a village not on the map costs as much as the farthest: the known near one still wins
         let unknown = Tutor { location: None, ..far.clone() };
         assert_eq!(fit(&unknown, &child).cost, ELSEWHERE_COST + DISTANCE_COST_CAP);
-        let plan = plan_pairings(&[unknown, near], &[child.clone()], &[], &[]);
+        let plan = plan_pairings(&[unknown, near], std::slice::from_ref(&child), &[], &[]);
         assert_eq!(plan.pairs[0].volunteer_id, 2);
         // however near, another township never beats the same township
         let next_door = Tutor { location: at(0), ..tutor(3, 2, "胡村", &[Math], (1, 6), 1) };
