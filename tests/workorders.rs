@@ -895,6 +895,16 @@ async fn an_officers_visit_files_its_demands(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert_eq!(desk["enterprises"][0]["enterprise_name"], "恒丰电子");
     assert!(desk["open_orders"].as_array().unwrap().len() >= 2);
+    // the open orders come a page at a time, with the total
+    let total = desk["open_total"].as_i64().unwrap();
+    let (_, first) = app.get("/api/v1/officers/me?per_page=1", &officer).await;
+    let (_, second) = app.get("/api/v1/officers/me?per_page=1&page=2", &officer).await;
+    assert_eq!((first["open_total"].as_i64(), first["open_orders"].as_array().unwrap().len()), (Some(total), 1));
+    assert_ne!(first["open_orders"][0]["id"], second["open_orders"][0]["id"]);
+    let browser = common::browser_client();
+    common::page_log_in(&app, &browser, "officer").await;
+    let page = browser.get(app.url("/officers/me?per_page=1")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("class=\"pager\"") && page.contains("rel=\"next\""), "the desk has a pager");
 }
 
 async fn coverage_names_the_enterprises_without_an_officer(app: TestApp) {

@@ -278,16 +278,32 @@ pub async fn assignment_history(db: &Db, actor: &Actor, q: &AssignmentQuery) -> 
     Ok(reg::list_assignments(db, &filter, &PageRequest { page: q.page, per_page: q.per_page }).await?)
 }
 
-/// An officer's own desk: its enterprises and their open orders.
+/// An officer's own desk: its enterprises and one page of their open orders.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OfficerDesk {
     pub enterprises: Vec<reg::Assignment>,
+    /// one page of the open orders, overdue first
     pub open_orders: Vec<WorkOrder>,
+    /// how many open orders there are in all
+    pub open_total: i64,
+    pub page: i64,
+    pub per_page: i64,
 }
 
+/// The desk with the first 200 open orders (the visit form needs only the enterprises).
+///
 /// # Errors
 /// `Forbidden` unless the actor is an officer.
 pub async fn officer_desk(cx: &WorkContext, actor: &Actor) -> Result<OfficerDesk, AppError> {
+    officer_desk_page(cx, actor, &PageRequest { page: Some(1), per_page: Some(PageRequest::MAX_PER_PAGE) }).await
+}
+
+/// The desk with one page of the open orders: an officer of many enterprises
+/// may have more open orders than one page shows, and pages through them.
+///
+/// # Errors
+/// `Forbidden` unless the actor is an officer.
+pub async fn officer_desk_page(cx: &WorkContext, actor: &Actor, page: &PageRequest) -> Result<OfficerDesk, AppError> {
     actor.require(&[Role::Officer])?;
     let cadre = actor.cadre_id.ok_or(AppError::Forbidden("账号未绑定干部"))?;
     let mut conn = cx.db.pool().acquire().await?;
@@ -295,6 +311,6 @@ pub async fn officer_desk(cx: &WorkContext, actor: &Actor) -> Result<OfficerDesk
     drop(conn);
     let filter =
         OrderFilter { open: true, only_cadre: Some((cadre, actor.user_id)), overdue_first: true, today: Some(cx.today_text()), ..OrderFilter::default() };
-    let open_orders = repo::list_orders(&cx.db, &filter, &PageRequest { page: Some(1), per_page: Some(200) }).await?.items;
-    Ok(OfficerDesk { enterprises, open_orders })
+    let open = repo::list_orders(&cx.db, &filter, page).await?;
+    Ok(OfficerDesk { enterprises, open_orders: open.items, open_total: open.total, page: open.page, per_page: open.per_page })
 }

@@ -268,10 +268,14 @@ pub async fn show_coverage(State(s): State<AppState>, ApiUser(actor): ApiUser, A
     Ok(Json(officers::coverage(&s.db, &actor, &q).await?))
 }
 
-#[utoipa::path(get, path = "/api/v1/officers/me", tag = "officers", security(("bearer" = [])),
-    responses((status = 200, description = "the officer's enterprises and their open orders", body = OfficerDesk), (status = 403, body = ErrorBody)))]
-pub async fn show_officer_desk(State(s): State<AppState>, ApiUser(actor): ApiUser) -> Result<Json<OfficerDesk>, AppError> {
-    Ok(Json(officers::officer_desk(&s.work(), &actor).await?))
+#[utoipa::path(get, path = "/api/v1/officers/me", tag = "officers", params(PageRequest), security(("bearer" = [])),
+    responses((status = 200, description = "the officer's enterprises and one page of their open orders", body = OfficerDesk), (status = 403, body = ErrorBody)))]
+pub async fn show_officer_desk(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiQuery(page): ApiQuery<PageRequest>,
+) -> Result<Json<OfficerDesk>, AppError> {
+    Ok(Json(officers::officer_desk_page(&s.work(), &actor, &page).await?))
 }
 
 /// The end of an assignment.

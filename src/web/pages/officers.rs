@@ -368,16 +368,21 @@ struct DeskPage {
     c: super::Chrome,
     enterprises: Vec<Assignment>,
     rows: Vec<OrderRow>,
+    pager: Pager,
 }
 
-#[utoipa::path(get, path = "/officers/me", tag = "pages",
-    responses((status = 200, description = "the officer's enterprises and their open orders", body = String, content_type = "text/html")))]
-pub async fn desk_page(State(s): State<AppState>, user: PageUser, lang: Lang) -> Result<Response, AppError> {
+#[utoipa::path(get, path = "/officers/me", tag = "pages", params(PageRequest),
+    responses((status = 200, description = "the officer's enterprises and one page of their open orders", body = String, content_type = "text/html")))]
+pub async fn desk_page(State(s): State<AppState>, user: PageUser, lang: Lang, ApiQuery(page): ApiQuery<PageRequest>) -> Result<Response, AppError> {
     let cx = s.work();
-    let desk = officers::officer_desk(&cx, &user.actor).await?;
+    let desk = officers::officer_desk_page(&cx, &user.actor, &page).await?;
     let today = cx.today();
-    let rows = desk.open_orders.into_iter().map(|o| order_row(&s, lang, today, o)).collect();
-    render(&DeskPage { c: chrome(&s, &user, lang, "/officers/me").await, enterprises: desk.enterprises, rows })
+    let open = crate::store::Page { items: desk.open_orders, total: desk.open_total, page: desk.page, per_page: desk.per_page };
+    let params = [("per_page", page.per_page.map(|n| n.to_string()).unwrap_or_default())];
+    // the work-order list has the export of these orders; the desk pages only
+    let pager = Pager::new(&open, "/officers/me", &params).with_typed_export();
+    let rows = open.items.into_iter().map(|o| order_row(&s, lang, today, o)).collect();
+    render(&DeskPage { c: chrome(&s, &user, lang, "/officers/me").await, enterprises: desk.enterprises, rows, pager })
 }
 
 #[derive(Template)]
