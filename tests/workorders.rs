@@ -867,6 +867,11 @@ async fn the_three_rates_match_a_hand_count(app: TestApp) {
     let (_, league) = app.get("/api/v1/rates/league?month=2020-11", &token).await;
     assert_eq!(league["items"][0]["id"], b);
     assert_eq!(app.get("/api/v1/rates?group=galaxy", &token).await.0, StatusCode::UNPROCESSABLE_ENTITY);
+    // the page says why the response rate's denominator leaves out open sign-for windows
+    let browser = common::browser_client();
+    common::page_log_in(&app, &browser, "leader").await;
+    let page = browser.get(app.url("/rates?from=2020-11-01&to=2020-11-30")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("id=\"rates-why\"") && page.contains("既不算按时也不算超时"), "{page}");
     assert_eq!(app.get("/api/v1/rates?from=2020-03-31&to=2020-03-01", &token).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 }
 

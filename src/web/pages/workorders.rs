@@ -45,6 +45,11 @@ pub const I18N: &[(&str, &str, &str)] = &[
     ("orders.contact", "受访人", "Person reached"),
     ("orders.visit_words", "企业意见", "What they said"),
     ("orders.visit_hint", "企业有账号时，须记录其在回访中的意见。", "When the enterprise has an account, record what it said."),
+    (
+        "rates.why_due",
+        "为什么响应率的分母不是全部交办数：签收时限未到、尚未签收的工单（例如今天刚交办的）既不算按时也不算超时，计入分母会把仍在时限内的工单算作未响应；一经签收或超过签收时限即计入。合并到其他工单的重复工单不计入三率。",
+        "Why the response rate does not divide by every assigned order: an order whose sign-for window is still open (assigned today, say) is neither in time nor late yet, and counting it would score it as unanswered; it counts once signed for or past its limit. Duplicates merged into another order are not counted.",
+    ),
 ];
 
 /// A possible duplicate as the order's page offers it, with the form to merge.
