@@ -570,6 +570,17 @@ async fn a_new_limit_clears_the_escalation_and_a_second_overdue_period_escalates
     let id = workorder::file_order(&monday, &xuehui, &new).await.unwrap().order.id;
     workorder::act(&monday, &leader, id, &workorder::TransitionInput { department_id: Some(a), ..step("assign", 1) }).await.unwrap();
     let read = || async { workorder::get_order(&app.db, &leader, id).await.unwrap().order };
+    // a hotline call about the same problem, merged into it: its filer hears of the escalation
+    let call = workorder::file_order(
+        &monday,
+        &leader,
+        &workorder::OrderInput { category: "logistics".into(), title: "来电：冷链车进不了园区".into(), ..Default::default() },
+    )
+    .await
+    .unwrap()
+    .order
+    .id;
+    workorder::act(&monday, &leader, call, &workorder::TransitionInput { target_id: Some(id), ..step("merge", 1) }).await.unwrap();
 
     // not signed for by Tuesday: escalated on Wednesday
     let wednesday = at(&app.db, datetime!(2020-03-04 10:00 +8));
@@ -577,6 +588,15 @@ async fn a_new_limit_clears_the_escalation_and_a_second_overdue_period_escalates
     let o = read().await;
     assert_eq!(o.escalation.as_deref(), Some("sign"));
     assert_eq!(limits_told(&app, id, "escalated").await, 1);
+    let merged = workorder::get_order(&app.db, &leader, call).await.unwrap().order;
+    assert_eq!((merged.state.as_str(), merged.escalated_at.as_deref()), ("assigned", None), "the duplicate follows; only the original is escalated");
+    let told: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE order_id = $1 AND kind = 'escalated' AND user_id = $2")
+        .bind(call)
+        .bind(leader.user_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(told, 1, "the merged call's filer is told of the escalation");
 
     // the department passes it on itself: a new holder, a new period
     let moved = workorder::act(
