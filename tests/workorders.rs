@@ -229,16 +229,18 @@ async fn duplicates_are_detected_and_merged_into_the_original(app: TestApp) {
     let other = file(&app, &hengfeng, json!({"category": "labour", "title": "申请稳岗补贴"})).await;
     assert_eq!(other["possible_duplicates"], json!([]));
     let dup = second["order"]["id"].as_i64().unwrap();
-    // the leader's page of the original offers the duplicate, recomputed
-    let (_, detail) = app.get(&format!("/api/v1/work-orders/{original}"), &leader).await;
+    // the leader, asking for them, is offered the duplicate, recomputed; a plain read does not search
+    let (_, detail) = app.get(&format!("/api/v1/work-orders/{original}?duplicates=true"), &leader).await;
     assert_eq!(detail["possible_duplicates"], json!([dup]));
-    let (_, own) = app.get(&format!("/api/v1/work-orders/{original}"), &hengfeng).await;
+    let (_, plain) = app.get(&format!("/api/v1/work-orders/{original}"), &leader).await;
+    assert_eq!(plain["possible_duplicates"], json!([]));
+    let (_, own) = app.get(&format!("/api/v1/work-orders/{original}?duplicates=true"), &hengfeng).await;
     assert_eq!(own["possible_duplicates"], json!([]), "only those who may merge are offered it");
     let (s, o) = act(&app, &leader, dup, json!({"action": "merge", "version": 1, "target_id": original})).await;
     assert_eq!(s, StatusCode::OK, "{o}");
     assert_eq!(o["state"], "submitted", "a merged order reports its original's state");
     assert_eq!(o["merged_into"], original);
-    let (_, detail) = app.get(&format!("/api/v1/work-orders/{original}"), &leader).await;
+    let (_, detail) = app.get(&format!("/api/v1/work-orders/{original}?duplicates=true"), &leader).await;
     assert_eq!(detail["merged"], json!([dup]));
     assert_eq!(detail["possible_duplicates"], json!([]));
     let (s, _) = act(&app, &leader, original, json!({"action": "merge", "version": 1, "target_id": dup})).await;

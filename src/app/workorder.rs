@@ -289,7 +289,7 @@ pub struct OrderDetail {
     pub return_visits: Vec<ReturnVisit>,
     /// open orders that may repeat this one (same enterprise and category,
     /// similar title, filed within days of it), shown to those who may merge
-    /// them; empty for everyone else
+    /// them; empty for everyone else, and unless asked for (`get_order_with_duplicates`)
     pub possible_duplicates: Vec<i64>,
 }
 
@@ -322,11 +322,27 @@ pub async fn get_order(db: &Db, actor: &Actor, id: i64) -> Result<OrderDetail, A
     let timeline = repo::list_events(&mut conn, id).await?;
     let merged = repo::merged_followers(&mut conn, id).await?;
     let return_visits = repo::list_return_visits(&mut conn, id).await?;
+    Ok(OrderDetail { order, timeline, merged, return_visits, possible_duplicates: Vec::new() })
+}
+
+/// One order as `get_order` reads it, with its possible duplicates for an
+/// actor who may merge them. The duplicate check is a search of its own, so
+/// only those who ask for it (the order's page, `?duplicates=true`) pay for it,
+/// and a plain read stays a few lookups by key.
+///
+/// # Errors
+/// As `get_order`.
+pub async fn get_order_with_duplicates(db: &Db, actor: &Actor, id: i64) -> Result<OrderDetail, AppError> {
+    let mut detail = get_order(db, actor, id).await?;
+    let mut conn = db.pool().acquire().await?;
+    let order = &detail.order;
     let may_merge = order.merged_into.is_none()
         && OrderState::parse(&order.state).is_some_and(|s| rules::transition(s, Action::Merge, None).is_ok())
-        && may_take(&mut conn, actor, &order, Action::Merge).await.is_ok();
-    let possible_duplicates = if may_merge { duplicates_around(&mut conn, &order).await? } else { Vec::new() };
-    Ok(OrderDetail { order, timeline, merged, return_visits, possible_duplicates })
+        && may_take(&mut conn, actor, order, Action::Merge).await.is_ok();
+    if may_merge {
+        detail.possible_duplicates = duplicates_around(&mut conn, order).await?;
+    }
+    Ok(detail)
 }
 
 /// The open orders `o` may duplicate or be duplicated by, with the detection

@@ -132,10 +132,23 @@ pub async fn file_work_order(
     Ok((StatusCode::CREATED, Json(uc::file_order(&s.work(), &actor, &input).await?)))
 }
 
-#[utoipa::path(get, path = "/api/v1/work-orders/{id}", tag = "work-orders", params(("id" = i64, Path)), security(("bearer" = [])),
+/// `?duplicates=true` on one order's read.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ShowQuery {
+    /// also search the order's possible duplicates (for those who may merge them)
+    pub duplicates: Option<bool>,
+}
+
+#[utoipa::path(get, path = "/api/v1/work-orders/{id}", tag = "work-orders", params(("id" = i64, Path), ShowQuery), security(("bearer" = [])),
     responses((status = 200, body = OrderDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn show_work_order(State(s): State<AppState>, ApiUser(actor): ApiUser, ApiPath(id): ApiPath<i64>) -> Result<Json<OrderDetail>, AppError> {
-    Ok(Json(uc::get_order(&s.db, &actor, id).await?))
+pub async fn show_work_order(
+    State(s): State<AppState>,
+    ApiUser(actor): ApiUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(q): ApiQuery<ShowQuery>,
+) -> Result<Json<OrderDetail>, AppError> {
+    let detail = if q.duplicates == Some(true) { uc::get_order_with_duplicates(&s.db, &actor, id).await? } else { uc::get_order(&s.db, &actor, id).await? };
+    Ok(Json(detail))
 }
 
 #[utoipa::path(post, path = "/api/v1/work-orders/{id}/transitions", tag = "work-orders", params(("id" = i64, Path)), request_body = TransitionInput,

@@ -424,7 +424,7 @@ pub struct ShowQuery {
 }
 
 async fn show_page(s: &AppState, user: &PageUser, lang: Lang, id: i64, duplicates: Vec<i64>, error: String) -> Result<Response, AppError> {
-    let detail = uc::get_order(&s.db, &user.actor, id).await?;
+    let detail = uc::get_order_with_duplicates(&s.db, &user.actor, id).await?;
     let o = detail.order;
     let cx = s.work();
     let today = cx.today();
