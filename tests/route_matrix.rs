@@ -224,8 +224,6 @@ const POLICY: &[(&str, &str, Policy)] = &[
     ("GET", "/api/v1/tutoring-figures", Roles(&[Admin, Leader, Township])),
     ("GET", "/api/v1/village-locations", Roles(&[Admin, Leader, Township])),
     ("PUT", "/api/v1/village-locations", Roles(&[Admin, Leader, Township])),
-    ("GET", "/api/v1/village-locations", Roles(&[Admin, Leader, Township])),
-    ("PUT", "/api/v1/village-locations", Roles(&[Admin, Leader, Township])),
     ("GET", "/api/v1/users", Roles(ADMIN)),
     ("POST", "/api/v1/users", Roles(ADMIN)),
     ("POST", "/api/v1/users/{id}/disable", Roles(ADMIN)),
@@ -1224,8 +1222,7 @@ async fn seed_other_rows(app: &TestApp) {
     post(&format!("/api/v1/isolation-points/{point}/rooms"), json!({"number": "101", "beds": 1})).await;
     // health data is entered by the point's own staff (the admin is refused it)
     post("/api/v1/users", json!({"username": "matrix-isolation", "password": "matrix-password-1", "role": "isolation", "scope_id": point})).await;
-    let (_, token) =
-        app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"username": "matrix-isolation", "password": "matrix-password-1"}))).await;
+    let (_, token) = app.call(Method::POST, "/api/v1/auth/token", None, Some(json!({"username": "matrix-isolation", "password": "matrix-password-1"}))).await;
     let staff = token["token"].as_str().expect("the second point's staff signs in").to_string();
     let by_staff = async |path: &str, body: Value| -> i64 {
         let (status, answer) = app.call(Method::POST, path, Some(&staff), Some(body.clone())).await;
