@@ -163,7 +163,6 @@ pub const I18N: &[(&str, &str, &str)] = &[
         "Between townships, a pair costs more the farther apart the villages are (10 per km, at most 100 km); a village without coordinates counts as the farthest. Coordinates are WGS-84 degrees, as a map shows them; leave both empty to remove a village's.",
     ),
     ("tutoring.villages_empty", "还没有登记志愿者或帮扶对象的村庄。", "No village has volunteers or children yet."),
-    ("tutoring.village", "村（社区）", "Village"),
     ("tutoring.latitude", "纬度", "Latitude"),
     ("tutoring.longitude", "经度", "Longitude"),
     ("tutoring.no_location", "未设置", "Not set"),
