@@ -742,6 +742,9 @@ async fn hand_to(cx: &WorkContext, conn: &mut AnyConnection, o: &mut WorkOrder, 
     let sign = cx.calendar.add_working_days(today, sign_days as u32).map_err(calendar_error)?;
     let resolve = cx.calendar.add_working_days(today, resolve_days as u32).map_err(calendar_error)?;
     let now = cx.now_text();
+    // an order filed as 督办 (an overdue policy payment) stays under supervision
+    // when it first reaches a department; a later holder starts a fresh period
+    let first_holder = o.first_assigned_at.is_none();
     o.department_id = Some(department);
     o.assigned_at = Some(now.clone());
     o.first_assigned_at.get_or_insert(now);
@@ -751,8 +754,10 @@ async fn hand_to(cx: &WorkContext, conn: &mut AnyConnection, o: &mut WorkOrder, 
     // fresh period in which nothing is overdue yet
     o.signed_at = None;
     o.signed_in_time = None;
-    o.escalated_at = None;
-    o.escalation = None;
+    if !first_holder {
+        o.escalated_at = None;
+        o.escalation = None;
+    }
     Ok(())
 }
 
