@@ -37,7 +37,7 @@ const MAX_PAGE_BYTES: usize = 16 * 1024 * 1024;
 pub fn href(here: &str) -> String {
     let (path, query) = here.split_once('?').unwrap_or((here, ""));
     let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
-    pairs.retain(|(k, v)| k != EXPORT_PARAM && k != "page" && k != "per_page" && !v.is_empty());
+    pairs.retain(|(k, v)| is_filter(k) && !v.is_empty());
     pairs.push((EXPORT_PARAM.to_string(), "xlsx".to_string()));
     format!("{path}?{}", serde_urlencoded::to_string(&pairs).unwrap_or_default())
 }
@@ -69,10 +69,13 @@ pub async fn export_list_pages(State(s): State<AppState>, req: Request, next: Ne
 /// walks itself), when it asks for `export=xlsx`.
 fn export_filters(uri: &Uri) -> Option<Vec<(String, String)>> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(uri.query()?).ok()?;
-    pairs
-        .iter()
-        .any(|(k, v)| k == EXPORT_PARAM && v == "xlsx")
-        .then(|| pairs.into_iter().filter(|(k, _)| k != EXPORT_PARAM && k != "page" && k != "per_page").collect())
+    pairs.iter().any(|(k, v)| k == EXPORT_PARAM && v == "xlsx").then(|| pairs.into_iter().filter(|(k, _)| is_filter(k)).collect())
+}
+
+/// Whether a query parameter filters the list (rather than asking for the
+/// export or for one page of it, which the export walks itself).
+fn is_filter(name: &str) -> bool {
+    !matches!(name, EXPORT_PARAM | "page" | "per_page")
 }
 
 enum Exported {
